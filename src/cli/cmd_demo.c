@@ -1,0 +1,187 @@
+/* cli/cmd_demo.c - `vigil demo`: loads a small, realistic data set (the
+ * products a researcher can pick and a few reports in different shapes),
+ * and on a database without accounts creates an admin account whose
+ * one-time password is printed once.  Loading twice adds nothing. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/report.h"
+#include "store/store.h"
+#include "util/crypto.h"
+#include "util/log.h"
+#include "cli.h"
+
+static const struct {
+	const char *name, *vendor;
+} products[] = {
+	{ "Vigil Demo Router", "Example Networks" },
+	{ "libtinyparse", "Example Networks" },
+	{ "Acme Customer Portal", "Acme Corp" },
+	{ "Acme Mobile App", "Acme Corp" },
+};
+
+struct demo_case {
+	const char *field[RF__MAX];
+	const char *attachment_name;
+	const char *attachment;
+};
+
+static const struct demo_case cases[] = {
+	{ .field = {
+	    [RF_REPORTER_NAME] = "Ada Researcher",
+	    [RF_REPORTER_EMAIL] = "ada@research.example",
+	    [RF_CREDIT] = "Ada R. of Example Labs",
+	    [RF_PRODUCT] = "libtinyparse",
+	    [RF_VERSIONS] = "1.4.0 - 1.4.2",
+	    [RF_CWE] = "CWE-787",
+	    [RF_IMPACT] = "rce",
+	    [RF_TITLE] = "Heap buffer overflow in tp_parse_header()",
+	    [RF_DESCRIPTION] = "`tp_parse_header()` copies the header name "
+	    "into a fixed 64-byte buffer without checking its length.\n\n"
+	    "A header name longer than 64 bytes overwrites the heap.",
+	    [RF_STEPS] = "1. Build libtinyparse 1.4.2 with ASan.\n"
+	    "2. Run `tp_cat poc.txt`.\n3. ASan reports a heap-buffer-overflow "
+	    "write in tp_parse_header.",
+	    [RF_POC] = "python3 -c 'print(\"A\"*200 + \": x\")' > poc.txt",
+	    [RF_ROOT_CAUSE] = "The length check compares against the "
+	    "destination size minus one only for values, not for names.",
+	    [RF_PUBLICLY_KNOWN] = "no",
+	    [RF_EXPLOITED] = "no",
+	    [RF_DISCLOSURE_PLANS] = "I plan to publish a write-up 90 days "
+	    "after this report.",
+	    [RF_DISCLOSURE_DATE] = "2027-03-01",
+	    [RF_CVSS_VECTOR] = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+	  }, "poc.txt",
+	  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	  "AAAAAAAAAAAAAAAA: x\n" },
+	{ .field = {
+	    [RF_REPORTER_NAME] = "",
+	    [RF_REPORTER_EMAIL] = "anon@mail.example",
+	    [RF_CREDIT] = "anonymous",
+	    [RF_PRODUCT] = "Acme Customer Portal",
+	    [RF_VERSIONS] = "portal.acme.example as of 2026-11",
+	    [RF_CWE] = "CWE-79",
+	    [RF_IMPACT] = "spoofing",
+	    [RF_TITLE] = "Stored XSS in the support ticket subject",
+	    [RF_DESCRIPTION] = "The ticket subject is rendered without "
+	    "escaping on the agent dashboard, so a customer can run script "
+	    "in an agent's session.",
+	    [RF_STEPS] = "1. Open a ticket with the subject "
+	    "`<img src=x onerror=alert(document.domain)>`.\n2. Log in as an "
+	    "agent and open the dashboard.",
+	    [RF_PUBLICLY_KNOWN] = "no",
+	    [RF_EXPLOITED] = "no",
+	  }, NULL, NULL },
+	{ .field = {
+	    [RF_REPORTER_NAME] = "Bo Tester",
+	    [RF_REPORTER_EMAIL] = "bo@example.org",
+	    [RF_PRODUCT] = "other",
+	    [RF_PRODUCT_OTHER] = "Acme Legacy FTP Gateway",
+	    [RF_VERSIONS] = "3.x",
+	    [RF_CWE] = "unknown",
+	    [RF_IMPACT] = "dos",
+	    [RF_TITLE] = "Gateway crashes on a long USER command",
+	    [RF_DESCRIPTION] = "Sending a USER command of a few kilobytes "
+	    "makes the gateway restart.",
+	    [RF_PUBLICLY_KNOWN] = "yes",
+	    [RF_EXPLOITED] = "no",
+	  }, NULL, NULL },
+};
+
+static int
+create_admin(struct store *st)
+{
+	struct store_user_new u;
+	char pw[32], hash[256];
+	int rc;
+
+	util_password_new(pw, sizeof(pw));
+	if (util_password_hash(hash, sizeof(hash), pw) == -1) {
+		log_err("cannot hash the admin password");
+		return -1;
+	}
+	memset(&u, 0, sizeof(u));
+	u.email = "admin@vigil.localhost";
+	u.name = "Administrator";
+	u.roles = "admin";
+	u.password_hash = hash;
+	u.now = time(NULL);
+	rc = store_user_add(st, &u, NULL);
+	if (rc != STORE_OK)
+		return rc == STORE_NONE ? 0 : -1;
+	printf("admin account: %s\none-time password: %s\n"
+	    "(shown once; change it after the first login)\n", u.email, pw);
+	return 0;
+}
+
+int
+cmd_demo(struct cli *c, int argc, char *argv[])
+{
+	struct store *st;
+	struct store_new_case nc;
+	struct store_case_created out;
+	struct store_attachment att;
+	struct core_report rep;
+	char token[UTIL_TOKEN_CHARS + 1];
+	const char *f[RF__MAX];
+	size_t i, nh;
+	int k, rc = 1, users, ncases;
+
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "usage: vigil demo\n");
+		return 2;
+	}
+	if (cli_ensure_db_dir(c->cfg.db_url) == -1 ||
+	    (st = cli_store_open(c)) == NULL)
+		return 1;
+	if (store_migrate(st) < 0)
+		goto out;
+	users = store_user_count(st);
+	ncases = store_case_count(st);
+	for (i = 0; i < sizeof(products) / sizeof(products[0]); i++)
+		if (store_product_add(st, products[i].name, products[i].vendor,
+		    time(NULL), NULL) == STORE_ERR)
+			goto out;
+	if (users == 0 && create_admin(st) == -1)
+		goto out;
+	if (ncases > 0) {
+		printf("demo data already present (%d cases)\n", ncases);
+		rc = 0;
+		goto out;
+	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (k = 0; k < RF__MAX; k++) {
+			f[k] = cases[i].field[k] ? cases[i].field[k] : "";
+			rep.field[k] = cases[i].field[k];
+		}
+		memset(&att, 0, sizeof(att));
+		rep.attachments = NULL;
+		rep.nattachments = 0;
+		memset(&nc, 0, sizeof(nc));
+		if (cases[i].attachment != NULL) {
+			att.filename = cases[i].attachment_name;
+			att.content_type = "text/plain";
+			att.data = cases[i].attachment;
+			att.size = strlen(cases[i].attachment);
+			util_sha256_hex(att.sha256, att.data, att.size);
+			nc.attachments = &att;
+			nc.nattachments = 1;
+		}
+		nc.tracking_prefix = c->cfg.tracking_prefix;
+		nc.channel = "web";
+		nc.now = time(NULL) - (time_t)(3 - i) * 86400;
+		nc.state = "new";
+		nc.field = f;
+		nc.tier = (int)core_report_tier(&rep, NULL, 0, &nh);
+		util_token_new(token, nc.token_hash);
+		if (store_case_create(st, &nc, &out) != STORE_OK)
+			goto out;
+		printf("demo case %s: /track/%s\n", out.tracking_id, token);
+	}
+	rc = 0;
+out:
+	store_close(st);
+	return rc;
+}

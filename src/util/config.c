@@ -1,0 +1,180 @@
+/* util/config.c - see config.h */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#include "config.h"
+#include "log.h"
+
+void
+util_config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
+	c->threads = 0;
+	c->connection_timeout = 10;
+	c->per_ip_connections = 64;
+	c->max_connections = 1024;
+	c->max_request_body = 25u * 1024 * 1024;
+	c->max_attachment = 10u * 1024 * 1024;
+	c->max_attachments = 10;
+	snprintf(c->templates, sizeof(c->templates), "templates");
+	snprintf(c->static_dir, sizeof(c->static_dir), "static");
+	snprintf(c->db_url, sizeof(c->db_url), "sqlite:var/vigil.db");
+	snprintf(c->tracking_prefix, sizeof(c->tracking_prefix), "VR");
+	c->track_cookie_days = 30;
+	c->log_level = LOG_INFO;
+	snprintf(c->team_name, sizeof(c->team_name), "Product Security Team");
+}
+
+int
+util_parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v, mul = 1;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	if (strcasecmp(end, "") == 0 || strcasecmp(end, "b") == 0)
+		mul = 1;
+	else if (strcasecmp(end, "k") == 0 || strcasecmp(end, "kib") == 0)
+		mul = 1024;
+	else if (strcasecmp(end, "m") == 0 || strcasecmp(end, "mib") == 0)
+		mul = 1024 * 1024;
+	else if (strcasecmp(end, "g") == 0 || strcasecmp(end, "gib") == 0)
+		mul = 1024ull * 1024 * 1024;
+	else
+		return -1;
+	if (v > (unsigned long long)SIZE_MAX / mul)
+		return -1;
+	*out = (size_t)(v * mul);
+	return 0;
+}
+
+static int
+parse_int(const char *s, int min, int max, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int
+copy(char *dst, size_t n, const char *v)
+{
+	if (strlen(v) >= n)
+		return -1;
+	memcpy(dst, v, strlen(v) + 1);
+	return 0;
+}
+
+struct load_ctx {
+	struct config	*c;
+	const char	*why;
+};
+
+#define KEY(sec, k)	(strcmp(section, sec) == 0 && strcmp(name, k) == 0)
+
+static int
+handler(void *user, const char *section, const char *name, const char *v)
+{
+	struct load_ctx *lc = user;
+	struct config *c = lc->c;
+	int r = -1;
+
+	if (KEY("server", "listen"))
+		r = copy(c->listen, sizeof(c->listen), v);
+	else if (KEY("server", "base_url"))
+		r = copy(c->base_url, sizeof(c->base_url), v);
+	else if (KEY("server", "threads"))
+		r = parse_int(v, 0, 256, &c->threads);
+	else if (KEY("server", "connection_timeout"))
+		r = parse_int(v, 1, 3600, &c->connection_timeout);
+	else if (KEY("server", "per_ip_connections"))
+		r = parse_int(v, 1, 100000, &c->per_ip_connections);
+	else if (KEY("server", "max_connections"))
+		r = parse_int(v, 1, 100000, &c->max_connections);
+	else if (KEY("server", "max_request_body"))
+		r = util_parse_size(v, &c->max_request_body);
+	else if (KEY("server", "max_attachment"))
+		r = util_parse_size(v, &c->max_attachment);
+	else if (KEY("server", "max_attachments"))
+		r = parse_int(v, 0, 1000, &c->max_attachments);
+	else if (KEY("server", "tls_cert"))
+		r = copy(c->tls_cert, sizeof(c->tls_cert), v);
+	else if (KEY("server", "tls_key"))
+		r = copy(c->tls_key, sizeof(c->tls_key), v);
+	else if (KEY("server", "templates"))
+		r = copy(c->templates, sizeof(c->templates), v);
+	else if (KEY("server", "static"))
+		r = copy(c->static_dir, sizeof(c->static_dir), v);
+	else if (KEY("db", "url"))
+		r = copy(c->db_url, sizeof(c->db_url), v);
+	else if (KEY("cases", "tracking_prefix")) {
+		size_t i, n = strlen(v);
+		r = (n >= 1 && n <= 16) ? 0 : -1;
+		for (i = 0; i < n && r == 0; i++)
+			if (!((v[i] >= 'A' && v[i] <= 'Z') ||
+			    (v[i] >= '0' && v[i] <= '9')))
+				r = -1;
+		if (r == 0)
+			r = copy(c->tracking_prefix,
+			    sizeof(c->tracking_prefix), v);
+	} else if (KEY("cases", "track_cookie_days"))
+		r = parse_int(v, 1, 3650, &c->track_cookie_days);
+	else if (KEY("log", "level")) {
+		static const char *const lv[] = { "error", "warn", "info",
+		    "debug" };
+		int i;
+		for (i = 0; i < 4; i++)
+			if (strcmp(v, lv[i]) == 0) {
+				c->log_level = i;
+				r = 0;
+			}
+	} else if (KEY("security", "team_name"))
+		r = copy(c->team_name, sizeof(c->team_name), v);
+	else if (KEY("security", "contact"))
+		r = copy(c->policy_contact, sizeof(c->policy_contact), v);
+	else {
+		lc->why = "unknown key";
+		return 0;
+	}
+	if (r == -1)
+		lc->why = "invalid value";
+	return r == 0;
+}
+
+int
+util_config_load(struct config *c, const char *path, char *err, size_t errlen)
+{
+	struct load_ctx lc = { c, NULL };
+	int line;
+
+	line = ini_parse(path, handler, &lc);
+	if (line == -1) {
+		snprintf(err, errlen, "%s: cannot open", path);
+		return -1;
+	}
+	if (line != 0) {
+		snprintf(err, errlen, "%s:%d: %s", path, line,
+		    lc.why ? lc.why : "syntax error");
+		return -1;
+	}
+	return 0;
+}

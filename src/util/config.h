@@ -1,0 +1,42 @@
+/* util/config.h - vigil.conf (INI, parsed with inih).  Every key is
+ * documented in vigil.conf.example and vigil.conf(5). */
+#ifndef UTIL_CONFIG_H
+#define UTIL_CONFIG_H
+#include <stddef.h>
+
+struct config {
+	/* [server] */
+	char	 listen[128];		/* ADDR:PORT */
+	char	 base_url[256];		/* public URL used in links */
+	int	 threads;		/* 0 = number of CPUs */
+	int	 connection_timeout;	/* seconds */
+	int	 per_ip_connections;
+	int	 max_connections;
+	size_t	 max_request_body;	/* bytes */
+	size_t	 max_attachment;	/* bytes */
+	int	 max_attachments;
+	char	 tls_cert[512];
+	char	 tls_key[512];
+	char	 templates[512];	/* template folder */
+	char	 static_dir[512];	/* static assets folder */
+	/* [db] */
+	char	 db_url[512];
+	/* [cases] */
+	char	 tracking_prefix[17];
+	int	 track_cookie_days;
+	/* [log] */
+	int	 log_level;		/* enum log_level */
+	/* [security] */
+	char	 team_name[128];
+	char	 policy_contact[256];
+};
+
+void	util_config_defaults(struct config *);
+/* Reads path over the current values.  Returns 0, -1 with a message
+ * naming the file and line on the first bad or unknown key. */
+int	util_config_load(struct config *, const char *path, char *err,
+	    size_t errlen);
+/* Parses "25M", "10MiB", "512k", "1048576" into bytes; -1 on error. */
+int	util_parse_size(const char *, size_t *);
+
+#endif

@@ -1,0 +1,411 @@
+/* web/h_track.c - the researcher's view of their case.
+ *
+ * GET /track/<token>: the secret link.  The token (256 bits, stored only
+ * as a SHA-256) is swapped for a tracking cookie scoped to the case's
+ * path, and the browser is redirected to /track/<tracking-id>, a URL
+ * without the secret, so it never lands in history, logs or Referer.
+ * Every lookup that fails, for whatever reason, answers the same 404. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/report.h"
+#include "store/store.h"
+#include "util/crypto.h"
+#include "util/encode.h"
+#include "util/log.h"
+#include "parse.h"
+#include "web.h"
+
+#define MAX_MESSAGE	(64 * 1024)
+
+static const struct {
+	const char *state, *label, *text;
+} researcher_states[] = {
+	{ "new", "Received", "Your report has arrived. The team will "
+	    "acknowledge and triage it shortly." },
+	{ "triage", "In triage", "The team is assessing your report." },
+	{ "needs_info", "Waiting for you", "The team has asked you a "
+	    "question. Please answer below." },
+	{ "confirmed", "Confirmed", "The team reproduced the issue." },
+	{ "fixing", "Fix in progress", "A fix is being built." },
+	{ "testing", "Fix in testing", "The fix is being tested "
+	    "independently." },
+	{ "verifying", "Waiting for your verification", "Please check "
+	    "whether the fix resolves the issue." },
+	{ "ready", "Fix ready", "The fix is ready for release." },
+	{ "scheduled", "Release scheduled", "The fix is scheduled for a "
+	    "release." },
+	{ "released", "Released", "The fix and its advisory are public." },
+	{ "closed", "Closed", "This case is closed." },
+	{ "rejected", "Not a vulnerability", "The team concluded this is "
+	    "not a security vulnerability." },
+	{ "duplicate", "Duplicate", "This issue was already reported." },
+	{ "not_reproducible", "Not reproducible", "The team could not "
+	    "reproduce the issue." },
+};
+
+static const char *
+state_label(const char *state, const char **text)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(researcher_states) /
+	    sizeof(researcher_states[0]); i++)
+		if (strcmp(researcher_states[i].state, state) == 0) {
+			*text = researcher_states[i].text;
+			return researcher_states[i].label;
+		}
+	*text = "";
+	return state;
+}
+
+static const char *
+cookie_name(struct req *r, const char *tracking_id)
+{
+	return util_arena_printf(&r->arena, "%svt_%s",
+	    r->app->tls ? "__Secure-" : "", tracking_id);
+}
+
+/* The case this request's tracking cookie opens, if it is tracking_id's.
+ * Returns STORE_OK, STORE_NONE (→ 404) or STORE_ERR. */
+static int
+case_from_cookie(struct req *r, const char *tracking_id, struct store_case *c,
+    const char **secret)
+{
+	unsigned char hash[UTIL_HASH_BYTES];
+	const char *cookie, *v;
+	int rc;
+
+	if (core_tracking_parse(tracking_id, r->app->cfg->tracking_prefix,
+	    &(int){0}, &(long){0}) == -1)
+		return STORE_NONE;
+	if ((cookie = web_header(r, "Cookie")) == NULL ||
+	    (v = web_cookie_get(&r->arena, cookie, cookie_name(r,
+	    tracking_id))) == NULL || util_token_hash(v, hash) == -1)
+		return STORE_NONE;
+	rc = store_case_by_track_session(r->app->store, hash, time(NULL),
+	    &r->arena, c);
+	if (rc != STORE_OK)
+		return rc;
+	/* A valid cookie of another case never opens this one. */
+	if (strcmp(c->tracking_id, tracking_id) != 0)
+		return STORE_NONE;
+	*secret = v;
+	return STORE_OK;
+}
+
+static int
+swap_token(struct req *r, const char *token)
+{
+	unsigned char hash[UTIL_HASH_BYTES], shash[UTIL_HASH_BYTES];
+	char secret[UTIL_TOKEN_CHARS + 1];
+	struct store_case c;
+	time_t now = time(NULL);
+	long max_age = (long)r->app->cfg->track_cookie_days * 86400;
+	const char *loc;
+	int rc;
+
+	if (util_token_hash(token, hash) == -1)
+		return web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
+	rc = store_case_by_token(r->app->store, hash, &r->arena, &c);
+	if (rc == STORE_NONE) {
+		log_warn("tracking link lookup failed");
+		return web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
+	}
+	if (rc != STORE_OK)
+		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	util_token_new(secret, shash);
+	if (store_track_session_add(r->app->store, c.id, shash, now,
+	    now + max_age) != STORE_OK)
+		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	loc = util_arena_printf(&r->arena, "/track/%s", c.tracking_id);
+	web_set_cookie(r, cookie_name(r, c.tracking_id), secret, loc, max_age);
+	return web_reply_redirect(r, 303, loc);
+}
+
+static json_t *
+md(struct req *r, const char *text)
+{
+	char *h;
+
+	if (text == NULL || *text == '\0')
+		return json_null();
+	h = web_markdown_html(r, text);
+	return h ? json_string(h) : json_null();
+}
+
+static int
+show_case(struct req *r, struct store_case *c, const char *secret,
+    const char *error)
+{
+	struct store_event *ev;
+	struct store_message *msg;
+	struct store_attachment *att;
+	size_t nev, nmsg, natt, i, j;
+	json_t *ctx, *arr, *o, *files;
+	const char *label, *text, *impact = c->field[RF_IMPACT];
+	char csrf[65];
+	int k;
+
+	if (store_case_events(r->app->store, c->id, &r->arena, &ev, &nev) !=
+	    STORE_OK || store_case_messages(r->app->store, c->id, 0,
+	    &r->arena, &msg, &nmsg) != STORE_OK ||
+	    store_case_attachments(r->app->store, c->id, &r->arena, &att,
+	    &natt) != STORE_OK)
+		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	ctx = web_page_ctx(r, c->tracking_id);
+	label = state_label(c->state, &text);
+	json_object_set_new(ctx, "tracking_id", json_string(c->tracking_id));
+	json_object_set_new(ctx, "state", json_string(c->state));
+	json_object_set_new(ctx, "state_label", json_string(label));
+	json_object_set_new(ctx, "state_text", json_string(text));
+	json_object_set_new(ctx, "created", json_string(web_fmt_time(r,
+	    c->created_at)));
+	if (c->duplicate_of != 0)
+		json_object_set_new(ctx, "duplicate_of",
+		    json_string(c->duplicate_of_tracking));
+	for (k = 0; k < IMPACT__MAX; k++)
+		if (strcmp(core_report_impact_name(k), impact) == 0)
+			impact = core_report_impact_label(k);
+	json_object_set_new(ctx, "report", json_pack(
+	    "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,"
+	    "s:o,s:o}",
+	    "title", c->field[RF_TITLE],
+	    "product", strcmp(c->field[RF_PRODUCT], "other") == 0 ?
+	    c->field[RF_PRODUCT_OTHER] : c->field[RF_PRODUCT],
+	    "versions", c->field[RF_VERSIONS],
+	    "cwe", c->field[RF_CWE],
+	    "impact", impact,
+	    "cvss_vector", c->field[RF_CVSS_VECTOR],
+	    "publicly_known", c->field[RF_PUBLICLY_KNOWN],
+	    "exploited", c->field[RF_EXPLOITED],
+	    "disclosure_plans", c->field[RF_DISCLOSURE_PLANS],
+	    "disclosure_date", c->field[RF_DISCLOSURE_DATE],
+	    "reporter_name", c->field[RF_REPORTER_NAME],
+	    "reporter_email", c->field[RF_REPORTER_EMAIL],
+	    "credit", c->field[RF_CREDIT],
+	    "description_html", md(r, c->field[RF_DESCRIPTION]),
+	    "steps_html", md(r, c->field[RF_STEPS]),
+	    "root_cause_html", md(r, c->field[RF_ROOT_CAUSE]),
+	    "poc", *c->field[RF_POC] ? json_string(c->field[RF_POC]) :
+	    json_null()));
+	json_object_set_new(ctx, "tier", json_string(
+	    core_report_tier_label(c->tier)));
+
+	arr = json_array();
+	for (i = 0; i < nev; i++) {
+		const char *what;
+		if (strcmp(ev[i].kind, "created") == 0)
+			what = "Report received";
+		else if (strcmp(ev[i].kind, "transition") == 0)
+			what = util_arena_printf(&r->arena, "Status: %s",
+			    state_label(ev[i].to_state, &text));
+		else if (strcmp(ev[i].kind, "message") == 0)
+			what = strcmp(ev[i].reason, "researcher") == 0 ?
+			    "You sent a message" : "The team sent a message";
+		else
+			continue;	/* staff-only events */
+		json_array_append_new(arr, json_pack("{s:s,s:s}", "at",
+		    web_fmt_time(r, ev[i].at), "what", what));
+	}
+	json_object_set_new(ctx, "timeline", arr);
+
+	files = json_array();
+	for (i = 0; i < natt; i++)
+		if (att[i].message_id == 0)
+			json_array_append_new(files, json_pack(
+			    "{s:I,s:s,s:I,s:s}", "id", (json_int_t)att[i].id,
+			    "name", att[i].filename, "size",
+			    (json_int_t)att[i].size, "sha256", att[i].sha256));
+	json_object_set_new(ctx, "has_attachments",
+	    json_boolean(json_array_size(files) > 0));
+	json_object_set_new(ctx, "attachments", files);
+
+	arr = json_array();
+	for (i = 0; i < nmsg; i++) {
+		files = json_array();
+		for (j = 0; j < natt; j++)
+			if (att[j].message_id == msg[i].id)
+				json_array_append_new(files, json_pack(
+				    "{s:I,s:s,s:I}", "id",
+				    (json_int_t)att[j].id, "name",
+				    att[j].filename, "size",
+				    (json_int_t)att[j].size));
+		o = json_pack("{s:s,s:s,s:b,s:o,s:o}", "at", web_fmt_time(r,
+		    msg[i].at), "author", strcmp(msg[i].author_kind,
+		    "researcher") == 0 ? "You" : r->app->cfg->team_name,
+		    "from_team", strcmp(msg[i].author_kind, "staff") == 0,
+		    "body_html", md(r, msg[i].body), "files", files);
+		json_array_append_new(arr, o);
+	}
+	json_object_set_new(ctx, "messages", arr);
+	web_csrf_token(r, secret, csrf);
+	json_object_set_new(ctx, "csrf", json_string(csrf));
+	if (error != NULL)
+		json_object_set_new(ctx, "form_error", json_string(error));
+	json_object_set_new(ctx, "max_attachment_mib", json_integer(
+	    (json_int_t)(r->app->cfg->max_attachment / (1024 * 1024))));
+	return web_reply_page(r, error ? 422 : 200, "track", ctx);
+}
+
+int
+web_h_track_token(struct req *r)
+{
+	struct store_case c;
+	const char *secret;
+	int rc;
+
+	if (strlen(r->param[0]) == UTIL_TOKEN_CHARS)
+		return swap_token(r, r->param[0]);
+	rc = case_from_cookie(r, r->param[0], &c, &secret);
+	if (rc == STORE_NONE)
+		return web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
+	if (rc != STORE_OK)
+		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	return show_case(r, &c, secret, NULL);
+}
+
+int
+web_h_track_message(struct req *r)
+{
+	struct web_multipart_limits lim = { 32, 8192 };
+	struct store_attachment att[16];
+	struct store_new_message nm;
+	struct store_case c;
+	struct web_part *parts = NULL;
+	const char *secret, *ct, *err = NULL, *csrf = NULL, *body = NULL;
+	size_t n = 0, i, natt = 0;
+	char *name;
+	int rc;
+
+	rc = case_from_cookie(r, r->param[0], &c, &secret);
+	if (rc == STORE_NONE)
+		return web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
+	if (rc != STORE_OK)
+		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	ct = web_header(r, "Content-Type");
+	if (ct == NULL || !web_media_type_is(ct, "multipart/form-data"))
+		return web_reply_error(r, WE_MEDIA_TYPE, NULL,
+		    "Send the form as multipart/form-data.");
+	if (web_multipart_parse(&r->arena, ct, r->body.data ? r->body.data :
+	    "", r->body.len, &lim, &parts, &n, &err) == -1)
+		return web_reply_error(r, WE_BAD_FORM, NULL, err);
+	for (i = 0; i < n; i++) {
+		if (strcmp(parts[i].name, "csrf") == 0 && csrf == NULL)
+			csrf = util_arena_strndup(&r->arena, parts[i].data,
+			    parts[i].len);
+		else if (strcmp(parts[i].name, "body") == 0 &&
+		    parts[i].filename == NULL) {
+			if (body != NULL)
+				return web_reply_error(r, WE_DUPLICATE_FIELD,
+				    "body", NULL);
+			body = util_arena_strndup(&r->arena, parts[i].data,
+			    parts[i].len);
+			if (body == NULL || strlen(body) != parts[i].len)
+				return web_reply_error(r, WE_BAD_FORM, "body",
+				    "The message contains a NUL byte.");
+		} else if (strcmp(parts[i].name, "attachments") == 0 &&
+		    parts[i].filename != NULL) {
+			if (parts[i].filename[0] == '\0' && parts[i].len == 0)
+				continue;
+			if (natt >= (size_t)r->app->cfg->max_attachments ||
+			    natt >= sizeof(att) / sizeof(att[0]))
+				return show_case(r, &c, secret,
+				    "Too many files are attached.");
+			if (parts[i].len > r->app->cfg->max_attachment)
+				return show_case(r, &c, secret,
+				    "A file is larger than the allowed size.");
+			if ((name = util_arena_alloc(&r->arena, 512)) == NULL)
+				return web_reply_error(r, WE_INTERNAL, NULL,
+				    NULL);
+			core_filename_sanitize(parts[i].filename, name, 512);
+			memset(&att[natt], 0, sizeof(att[natt]));
+			att[natt].filename = name;
+			att[natt].content_type = "application/octet-stream";
+			att[natt].data = parts[i].data;
+			att[natt].size = parts[i].len;
+			util_sha256_hex(att[natt].sha256, parts[i].data,
+			    parts[i].len);
+			natt++;
+		}
+	}
+	if (!web_csrf_ok(r, secret, csrf))
+		return web_reply_error(r, WE_CSRF, NULL, NULL);
+	if (body == NULL || core_utf8_len(body) == 0 ||
+	    !core_text_ok(body, strlen(body), 1))
+		return show_case(r, &c, secret, "Write a message (plain text "
+		    "or Markdown).");
+	if (strlen(body) > MAX_MESSAGE)
+		return show_case(r, &c, secret, "The message is longer than "
+		    "64 KiB; attach long material as a file.");
+	memset(&nm, 0, sizeof(nm));
+	nm.case_id = c.id;
+	nm.now = time(NULL);
+	nm.author_kind = "researcher";
+	nm.author = *c.field[RF_REPORTER_NAME] ? c.field[RF_REPORTER_NAME] :
+	    "researcher";
+	nm.body = body;
+	nm.attachments = att;
+	nm.nattachments = natt;
+	if (store_message_add(r->app->store, &nm, NULL) != STORE_OK)
+		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	return web_reply_redirect(r, 303, util_arena_printf(&r->arena,
+	    "/track/%s#messages", c.tracking_id));
+}
+
+/* Content-Disposition with an ASCII fallback and the RFC 5987 name. */
+static const char *
+disposition(struct req *r, const char *name)
+{
+	struct buf b;
+	const unsigned char *p;
+	const char *out;
+
+	util_buf_init(&b, 4096);
+	util_buf_puts(&b, "attachment; filename=\"");
+	for (p = (const unsigned char *)name; *p; p++)
+		util_buf_putc(&b, (*p < 0x20 || *p >= 0x7f || *p == '"' ||
+		    *p == '\\' || *p == '%' || *p == ';') ? '_' : (char)*p);
+	util_buf_puts(&b, "\"; filename*=UTF-8''");
+	for (p = (const unsigned char *)name; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+		    *p == '_')
+			util_buf_putc(&b, (char)*p);
+		else
+			util_buf_printf(&b, "%%%02X", *p);
+	}
+	out = b.failed ? "attachment" : util_arena_strdup(&r->arena, b.data);
+	util_buf_release(&b);
+	return out ? out : "attachment";
+}
+
+int
+web_h_track_attachment(struct req *r)
+{
+	struct store_case c;
+	struct store_attachment a;
+	const char *secret;
+	char *end;
+	long long id;
+	int rc;
+
+	rc = case_from_cookie(r, r->param[0], &c, &secret);
+	if (rc == STORE_NONE)
+		return web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
+	if (rc != STORE_OK)
+		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	id = strtoll(r->param[1], &end, 10);
+	if (*end != '\0' || id <= 0)
+		return web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
+	rc = store_attachment_get(r->app->store, c.id, id, &r->arena, &a);
+	if (rc == STORE_NONE)
+		return web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
+	if (rc != STORE_OK)
+		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	web_add_header(r, "Content-Disposition", disposition(r, a.filename));
+	web_add_header(r, "Content-Security-Policy", "sandbox");
+	return web_reply(r, 200, "application/octet-stream", a.data, a.size);
+}

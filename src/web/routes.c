@@ -1,0 +1,98 @@
+/* web/routes.c - the route table.  Every route names the permission
+ * action it needs; a unit test fails for a route without one.  '*'
+ * matches exactly one non-empty path segment and is captured. */
+#include <stdio.h>
+#include <string.h>
+
+#include "web.h"
+
+const struct route web_routes[] = {
+	{ "GET",  "/",				"public.view",	web_h_index, 0 },
+	{ "GET",  "/healthz",			"public.view",	web_h_healthz, 0 },
+	{ "GET",  "/static/*",			"public.view",	web_h_static, RF_PUBLIC_CACHE },
+	{ "GET",  "/report",			"report.create", web_h_report_form, 0 },
+	{ "POST", "/report",			"report.create", web_h_report_post, 0 },
+	{ "POST", "/api/v1/reports",		"report.create", web_h_api_report_post, 0 },
+	{ "POST", "/api/v1/reports/assess",	"report.create", web_h_api_report_assess, 0 },
+	{ "GET",  "/track/*",			"track.view",	web_h_track_token, 0 },
+	{ "POST", "/track/*/messages",		"track.reply",	web_h_track_message, 0 },
+	{ "GET",  "/track/*/attachments/*",	"track.view",	web_h_track_attachment, 0 },
+};
+const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);
+
+/* Matches one pattern against a path; fills params. */
+static int
+match(const char *pat, const char *path, const char **params, int *np)
+{
+	static __thread char segs[REQ_MAX_PARAMS][256];
+	const char *slash;
+	size_t n;
+
+	*np = 0;
+	for (n = 0; n < REQ_MAX_PARAMS; n++)
+		params[n] = NULL;
+	while (*pat != '\0' && *path != '\0') {
+		if (*pat == '*') {
+			slash = strchr(path, '/');
+			n = slash ? (size_t)(slash - path) : strlen(path);
+			if (n == 0 || n >= sizeof(segs[0]) ||
+			    *np >= REQ_MAX_PARAMS)
+				return 0;
+			memcpy(segs[*np], path, n);
+			segs[*np][n] = '\0';
+			params[*np] = segs[*np];
+			(*np)++;
+			path += n;
+			pat++;
+			continue;
+		}
+		if (*pat != *path)
+			return 0;
+		pat++;
+		path++;
+	}
+	return *pat == '\0' && *path == '\0';
+}
+
+const struct route *
+web_route_match(const char *method, const char *path, const char **params,
+    int *path_matched)
+{
+	const char *tmp[REQ_MAX_PARAMS] = { NULL };
+	size_t i;
+	int np;
+
+	*path_matched = 0;
+	for (i = 0; i < web_nroutes; i++) {
+		if (!match(web_routes[i].pattern, path, tmp, &np))
+			continue;
+		if (strcmp(web_routes[i].method, method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 &&
+		    strcmp(web_routes[i].method, "GET") == 0)) {
+			memcpy(params, tmp, sizeof(tmp));
+			return &web_routes[i];
+		}
+		*path_matched = 1;
+	}
+	return NULL;
+}
+
+const char *
+web_route_allow(const char *path)
+{
+	static __thread char out[64];
+	const char *tmp[REQ_MAX_PARAMS] = { NULL };
+	size_t i, o = 0;
+	int np;
+
+	out[0] = '\0';
+	for (i = 0; i < web_nroutes; i++) {
+		if (!match(web_routes[i].pattern, path, tmp, &np))
+			continue;
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "%s%s",
+		    o ? ", " : "", web_routes[i].method);
+		if (o >= sizeof(out))
+			break;
+	}
+	return out;
+}

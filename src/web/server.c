@@ -1,0 +1,601 @@
+/* web/server.c - the libmicrohttpd server: daemon options (thread pool,
+ * timeouts, per-IP limit, strict client discipline), the access handler
+ * that buffers bodies under a hard limit, the per-request arena released
+ * in the completion callback, and the reply helpers with the security
+ * headers every response carries. */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "util/crypto.h"
+#include "util/log.h"
+#include "store/store.h"
+#include "tmpl.h"
+#include "web.h"
+
+#define ARENA_LIMIT	(256u * 1024 * 1024)
+
+static const char csp[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "img-src 'self'; connect-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'";
+
+static volatile sig_atomic_t stop_requested;
+
+void
+web_request_stop(void)
+{
+	stop_requested = 1;
+}
+
+const char *
+web_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+web_query(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
+	    name);
+}
+
+void
+web_add_header(struct req *r, const char *name, const char *value)
+{
+	if (r->nhdr >= REQ_MAX_HEADERS) {
+		log_err("too many response headers for %s", r->url);
+		abort();
+	}
+	r->hdr_name[r->nhdr] = name;
+	r->hdr_value[r->nhdr] = util_arena_strdup(&r->arena, value);
+	if (r->hdr_value[r->nhdr] != NULL)
+		r->nhdr++;
+}
+
+void
+web_set_cookie(struct req *r, const char *name, const char *value,
+    const char *path, long max_age)
+{
+	char *c;
+
+	c = util_arena_printf(&r->arena, "%s=%s; Path=%s; Max-Age=%ld; "
+	    "HttpOnly; SameSite=Strict%s", name, value, path, max_age,
+	    r->app->tls ? "; Secure" : "");
+	if (c != NULL)
+		web_add_header(r, MHD_HTTP_HEADER_SET_COOKIE, c);
+}
+
+static int
+queue(struct req *r, unsigned status, struct MHD_Response *resp,
+    const char *type)
+{
+	int i, ret;
+
+	if (resp == NULL)
+		return MHD_NO;
+	if (type != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    type);
+	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy",
+	    "same-origin");
+	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy",
+	    "same-origin");
+	if (r->app->tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security",
+		    "max-age=31536000");
+	if (r->route == NULL || !(r->route->flags & RF_PUBLIC_CACHE) ||
+	    status >= 300)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+		    "no-store");
+	for (i = 0; i < r->nhdr; i++)
+		MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
+	ret = MHD_queue_response(r->conn, status, resp);
+	MHD_destroy_response(resp);
+	r->status = status;
+	r->responded = 1;
+	return ret;
+}
+
+int
+web_reply(struct req *r, unsigned status, const char *type, const void *body,
+    size_t len)
+{
+	return queue(r, status, MHD_create_response_from_buffer(len,
+	    (void *)body, MHD_RESPMEM_MUST_COPY), type);
+}
+
+int
+web_reply_buf(struct req *r, unsigned status, const char *type, struct buf *b)
+{
+	size_t len;
+	char *p;
+
+	if (b->failed) {
+		util_buf_release(b);
+		return web_reply_error(r, WE_INTERNAL, NULL, NULL);
+	}
+	if ((p = util_buf_steal(b, &len)) == NULL)
+		return MHD_NO;
+	return queue(r, status, MHD_create_response_from_buffer(len, p,
+	    MHD_RESPMEM_MUST_FREE), type);
+}
+
+int
+web_reply_page(struct req *r, unsigned status, const char *name, json_t *ctx)
+{
+	struct buf b;
+
+	util_buf_init(&b, 16u * 1024 * 1024);
+	if (ctx == NULL || web_tmpl_render(r->app->tmpl, name, ctx, &b) == -1) {
+		log_err("rendering %s failed", name);
+		json_decref(ctx);
+		util_buf_release(&b);
+		if (strcmp(name, "error") == 0)
+			return web_reply(r, 500, "text/plain; charset=utf-8",
+			    "internal error\n", 15);
+		return web_reply_error(r, WE_INTERNAL, NULL, NULL);
+	}
+	json_decref(ctx);
+	return web_reply_buf(r, status, "text/html; charset=utf-8", &b);
+}
+
+int
+web_reply_json(struct req *r, unsigned status, json_t *j)
+{
+	char *s;
+
+	s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (s == NULL)
+		return web_reply(r, 500, "text/plain; charset=utf-8",
+		    "internal error\n", 15);
+	return queue(r, status, MHD_create_response_from_buffer(strlen(s), s,
+	    MHD_RESPMEM_MUST_FREE), "application/json");
+}
+
+int
+web_reply_redirect(struct req *r, unsigned status, const char *loc)
+{
+	web_add_header(r, MHD_HTTP_HEADER_LOCATION, loc);
+	return web_reply(r, status, "text/plain; charset=utf-8", "", 0);
+}
+
+static int
+is_api(const struct req *r)
+{
+	return strncmp(r->url, "/api/", 5) == 0;
+}
+
+int
+web_reply_error(struct req *r, enum web_err e, const char *field,
+    const char *detail)
+{
+	const struct web_error_info *ei = web_error(e);
+	json_t *j, *ctx;
+
+	if (is_api(r)) {
+		j = json_pack("{s:{s:s,s:i,s:s,s:o}}", "error", "code", ei->code,
+		    "number", ei->number, "message", detail ? detail :
+		    ei->message, "field", field ? json_string(field) :
+		    json_null());
+		return web_reply_json(r, ei->status, j);
+	}
+	ctx = web_page_ctx(r, ei->status == 404 ? "Not found" : "Error");
+	if (ctx == NULL)
+		return web_reply(r, ei->status, "text/plain; charset=utf-8",
+		    ei->message, strlen(ei->message));
+	json_object_set_new(ctx, "status", json_integer(ei->status));
+	json_object_set_new(ctx, "message", json_string(detail ? detail :
+	    ei->message));
+	json_object_set_new(ctx, "code", json_integer(ei->number));
+	return web_reply_page(r, ei->status, "error", ctx);
+}
+
+/* ---- static assets, loaded once at start ---- */
+
+static const char *
+mime_of(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (dot == NULL)
+		return "application/octet-stream";
+	if (strcmp(dot, ".css") == 0)
+		return "text/css; charset=utf-8";
+	if (strcmp(dot, ".js") == 0)
+		return "text/javascript; charset=utf-8";
+	if (strcmp(dot, ".svg") == 0)
+		return "image/svg+xml";
+	if (strcmp(dot, ".png") == 0)
+		return "image/png";
+	if (strcmp(dot, ".ico") == 0)
+		return "image/x-icon";
+	if (strcmp(dot, ".txt") == 0)
+		return "text/plain; charset=utf-8";
+	return "application/octet-stream";
+}
+
+static int
+load_statics(struct web_app *app, const char *dir)
+{
+	DIR *d;
+	struct dirent *de;
+	struct stat st;
+	struct static_file *sf, *n;
+	char path[1024];
+	unsigned char h[32];
+	FILE *f;
+
+	if ((d = opendir(dir)) == NULL) {
+		log_err("cannot open static folder %s: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (stat(path, &st) == -1 || !S_ISREG(st.st_mode) ||
+		    st.st_size > 4 * 1024 * 1024)
+			continue;
+		n = realloc(app->statics, (app->nstatics + 1) * sizeof(*n));
+		if (n == NULL)
+			goto fail;
+		app->statics = n;
+		sf = &app->statics[app->nstatics];
+		memset(sf, 0, sizeof(*sf));
+		sf->name = strdup(de->d_name);
+		sf->data = malloc((size_t)st.st_size + 1);
+		sf->len = (size_t)st.st_size;
+		sf->type = mime_of(de->d_name);
+		app->nstatics++;
+		if (sf->name == NULL || sf->data == NULL ||
+		    (f = fopen(path, "rb")) == NULL)
+			goto fail;
+		if (fread(sf->data, 1, sf->len, f) != sf->len) {
+			fclose(f);
+			goto fail;
+		}
+		fclose(f);
+		util_sha256(h, sf->data, sf->len);
+		snprintf(sf->etag, sizeof(sf->etag),
+		    "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", h[0], h[1], h[2],
+		    h[3], h[4], h[5], h[6], h[7]);
+	}
+	closedir(d);
+	return 0;
+fail:
+	closedir(d);
+	log_err("cannot load static file %s", path);
+	return -1;
+}
+
+int
+web_h_static(struct req *r)
+{
+	const char *name = r->param[0], *inm;
+	size_t i;
+
+	for (i = 0; i < r->app->nstatics; i++) {
+		struct static_file *sf = &r->app->statics[i];
+		if (strcmp(sf->name, name) != 0)
+			continue;
+		web_add_header(r, MHD_HTTP_HEADER_ETAG, sf->etag);
+		web_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+		    "public, max-age=3600");
+		inm = web_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH);
+		if (inm != NULL && strcmp(inm, sf->etag) == 0)
+			return web_reply(r, 304, NULL, "", 0);
+		return queue(r, 200, MHD_create_response_from_buffer(sf->len,
+		    sf->data, MHD_RESPMEM_PERSISTENT), sf->type);
+	}
+	return web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
+}
+
+/* ---- the access handler ---- */
+
+static void
+access_log(struct req *r)
+{
+	/* Paths under /track/ may carry a secret token: never log them. */
+	const char *path = strncmp(r->url, "/track/", 7) == 0 ? "/track/…" :
+	    r->url;
+
+	log_debug("%s %s %u", r->method, path, r->status);
+}
+
+static enum MHD_Result
+dispatch(struct req *r)
+{
+	int path_matched = 0, rc;
+	char allow[64];
+
+	r->route = web_route_match(r->method, r->url, r->param, &path_matched);
+	if (r->route == NULL) {
+		if (path_matched) {
+			snprintf(allow, sizeof(allow), "%s",
+			    web_route_allow(r->url));
+			web_add_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+			return (enum MHD_Result)web_reply_error(r, WE_METHOD,
+			    NULL, NULL);
+		}
+		return (enum MHD_Result)web_reply_error(r, WE_NOT_FOUND, NULL,
+		    NULL);
+	}
+	for (rc = 0; rc < REQ_MAX_PARAMS; rc++)
+		if (r->param[rc] != NULL &&
+		    (r->param[rc] = util_arena_strdup(&r->arena,
+		    r->param[rc])) == NULL)
+			return (enum MHD_Result)web_reply_error(r,
+			    WE_INTERNAL, NULL, NULL);
+	rc = r->route->fn(r);
+	if (!r->responded && rc != MHD_NO)
+		rc = web_reply_error(r, WE_INTERNAL, NULL, NULL);
+	return (enum MHD_Result)rc;
+}
+
+static enum MHD_Result
+on_access(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct web_app *app = cls;
+	struct req *r = *con_cls;
+	const char *cl;
+	unsigned long long n;
+	char *end;
+
+	(void)version;
+	if (r == NULL) {
+		if ((r = calloc(1, sizeof(*r))) == NULL)
+			return MHD_NO;
+		util_arena_init(&r->arena, ARENA_LIMIT);
+		util_buf_init(&r->body, app->cfg->max_request_body);
+		r->app = app;
+		r->conn = conn;
+		r->method = method;
+		r->url = url;
+		*con_cls = r;
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl != NULL) {
+			errno = 0;
+			n = strtoull(cl, &end, 10);
+			if (errno != 0 || *end != '\0' ||
+			    n > app->cfg->max_request_body) {
+				/* Refuse before reading a byte of the body. */
+				r->too_large = 1;
+				return (enum MHD_Result)web_reply_error(r,
+				    WE_TOO_LARGE, NULL, NULL);
+			}
+		}
+		return MHD_YES;
+	}
+	if (r->responded) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_size != 0) {
+		if (!r->too_large &&
+		    util_buf_append(&r->body, upload, *upload_size) == -1) {
+			r->too_large = 1;
+			util_buf_release(&r->body);
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->too_large)
+		return (enum MHD_Result)web_reply_error(r, WE_TOO_LARGE, NULL,
+		    NULL);
+	return dispatch(r);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct req *r = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (r == NULL)
+		return;
+	access_log(r);
+	util_buf_release(&r->body);
+	util_arena_release(&r->arena);
+	free(r);
+	*con_cls = NULL;
+}
+
+static void
+on_panic(void *cls, const char *file, unsigned int line, const char *reason)
+{
+	(void)cls;
+	log_err("libmicrohttpd panic at %s:%u: %s", file, line,
+	    reason ? reason : "?");
+	abort();
+}
+
+int
+web_app_init(struct web_app *app, const struct config *cfg, struct store *st)
+{
+	char err[1024];
+
+	memset(app, 0, sizeof(*app));
+	app->cfg = cfg;
+	app->store = st;
+	app->tls = cfg->tls_cert[0] != '\0';
+	util_random(app->csrf_key, sizeof(app->csrf_key));
+	app->limits.max_attachment = cfg->max_attachment;
+	app->limits.max_attachments = (size_t)cfg->max_attachments;
+	if ((app->tmpl = web_tmpl_load_dir(cfg->templates, 1, err,
+	    sizeof(err))) == NULL) {
+		log_err("templates: %s", err);
+		return -1;
+	}
+	if (load_statics(app, cfg->static_dir) == -1)
+		return -1;
+	return 0;
+}
+
+void
+web_app_release(struct web_app *app)
+{
+	size_t i;
+
+	web_tmpl_set_free(app->tmpl);
+	for (i = 0; i < app->nstatics; i++) {
+		free(app->statics[i].name);
+		free(app->statics[i].data);
+	}
+	free(app->statics);
+	app->statics = NULL;
+	app->nstatics = 0;
+}
+
+static char *
+read_file(const char *path)
+{
+	FILE *f;
+	char *p;
+	long n;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0 || (p = malloc((size_t)n + 1)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	if (fread(p, 1, (size_t)n, f) != (size_t)n) {
+		free(p);
+		fclose(f);
+		return NULL;
+	}
+	p[n] = '\0';
+	fclose(f);
+	return p;
+}
+
+static int
+parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	char *end;
+	long port;
+	size_t hl;
+
+	if (colon == NULL || (hl = (size_t)(colon - listen)) >= sizeof(host))
+		return -1;
+	memcpy(host, listen, hl);
+	host[hl] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || port < 0 || port > 65535)
+		return -1;
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return -1;
+	return 0;
+}
+
+int
+web_serve(struct web_app *app, const char *listen)
+{
+	const struct config *cfg = app->cfg;
+	struct MHD_Daemon *d;
+	struct sockaddr_in sa;
+	sigset_t set;
+	int sig;
+	const union MHD_DaemonInfo *info;
+	unsigned flags;
+	char *cert = NULL, *key = NULL;
+	long ncpu;
+	int threads;
+
+	if (parse_listen(listen, &sa) == -1) {
+		log_err("cannot parse listen address %s (want ADDR:PORT)",
+		    listen);
+		return -1;
+	}
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	threads = cfg->threads > 0 ? cfg->threads : (ncpu > 0 ? (int)ncpu : 2);
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ERROR_LOG;
+	if (app->tls) {
+		if ((cert = read_file(cfg->tls_cert)) == NULL ||
+		    (key = read_file(cfg->tls_key)) == NULL) {
+			log_err("cannot read TLS certificate or key");
+			free(cert);
+			return -1;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	/* Block the stop signals in every thread (MHD's inherit the mask);
+	 * the main thread waits for them with sigwait(). */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	MHD_set_panic_func(on_panic, NULL);
+	d = MHD_start_daemon(flags, 0, NULL, NULL, on_access, app,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)cfg->per_ip_connections,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+	    MHD_OPTION_STRICT_FOR_CLIENT, 1,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+	    app->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, key,
+	    MHD_OPTION_END);
+	if (d == NULL) {
+		log_err("cannot listen on %s", listen);
+		free(cert);
+		free(key);
+		return -1;
+	}
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	log_info("serving on %s://%s:%u with %d threads",
+	    app->tls ? "https" : "http", inet_ntoa(sa.sin_addr),
+	    info ? (unsigned)info->port : 0, threads);
+	/* Tests parse this line to learn the port when they pass :0. */
+	printf("listening on %s:%u\n", inet_ntoa(sa.sin_addr),
+	    info ? (unsigned)info->port : 0);
+	fflush(stdout);
+
+	while (!stop_requested) {
+		if (sigwait(&set, &sig) == 0)
+			stop_requested = 1;
+	}
+	log_info("stopping");
+	MHD_stop_daemon(d);
+	free(cert);
+	free(key);
+	return 0;
+}

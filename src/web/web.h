@@ -1,0 +1,136 @@
+/* web/web.h - the HTTP layer's internal interface: the application state,
+ * the per-request context, the route table and the reply helpers that
+ * every handler (web/h_*.c) uses.  Handlers never write SQL: they call
+ * store_* functions. */
+#ifndef WEB_WEB_H
+#define WEB_WEB_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/report.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/config.h"
+#include "errors.h"
+
+struct store;
+struct tmpl_set;
+struct MHD_Connection;
+
+struct static_file {
+	char		*name;		/* path below /static/ */
+	char		*data;
+	size_t		 len;
+	const char	*type;
+	char		 etag[24];
+};
+
+struct web_app {
+	const struct config	*cfg;
+	struct store		*store;
+	struct tmpl_set		*tmpl;
+	int			 tls;
+	unsigned char		 csrf_key[32];
+	struct static_file	*statics;
+	size_t			 nstatics;
+	struct core_report_limits limits;
+};
+
+/* What a handler returns once it has queued a reply (MHD_YES). */
+#define WEB_DONE	1
+
+#define REQ_MAX_HEADERS	8
+#define REQ_MAX_PARAMS	3
+
+struct route;
+
+struct req {
+	struct arena		 arena;
+	struct web_app		*app;
+	struct MHD_Connection	*conn;
+	const char		*method;
+	const char		*url;
+	struct buf		 body;
+	int			 too_large;
+	int			 responded;
+	const struct route	*route;
+	const char		*param[REQ_MAX_PARAMS];
+	const char		*hdr_name[REQ_MAX_HEADERS];
+	const char		*hdr_value[REQ_MAX_HEADERS];
+	int			 nhdr;
+	unsigned		 status;	/* for the access log */
+};
+
+enum route_flags {
+	RF_PUBLIC_CACHE	= 1 << 0,	/* cacheable public asset */
+};
+
+struct route {
+	const char	*method;	/* "GET", "POST", ... */
+	const char	*pattern;	/* path; a star matches one segment */
+	const char	*action;	/* permission action (never NULL) */
+	int		 (*fn)(struct req *);
+	unsigned	 flags;
+};
+
+extern const struct route web_routes[];
+extern const size_t web_nroutes;
+
+/* Matches method+path; returns the route, or NULL with *path_matched set
+ * when the path exists under another method (405). */
+const struct route *web_route_match(const char *method, const char *path,
+	    const char **params, int *path_matched);
+/* "GET, POST" for a path that exists (405 replies). */
+const char *web_route_allow(const char *path);
+
+/* Request accessors. */
+const char	*web_header(struct req *, const char *name);
+const char	*web_query(struct req *, const char *name);
+void		 web_add_header(struct req *, const char *name,
+		    const char *value);
+void		 web_set_cookie(struct req *, const char *name,
+		    const char *value, const char *path, long max_age);
+
+/* Replies.  Each returns the MHD result for the access handler.  body is
+ * copied.  Security headers are added to every response. */
+int	web_reply(struct req *, unsigned status, const char *type,
+	    const void *body, size_t len);
+int	web_reply_buf(struct req *, unsigned status, const char *type,
+	    struct buf *);	/* takes the buffer's memory */
+int	web_reply_page(struct req *, unsigned status, const char *tmpl,
+	    json_t *ctx);	/* steals ctx */
+int	web_reply_json(struct req *, unsigned status, json_t *);	/* steals */
+int	web_reply_redirect(struct req *, unsigned status, const char *loc);
+/* An error: JSON for /api/ paths, an HTML page otherwise. */
+int	web_reply_error(struct req *, enum web_err, const char *field,
+	    const char *detail);
+
+/* Helpers for pages. */
+json_t	*web_page_ctx(struct req *, const char *title);
+char	*web_markdown_html(struct req *, const char *md);
+void	 web_csrf_token(struct req *, const char *bind, char *out65);
+int	 web_csrf_ok(struct req *, const char *bind, const char *got);
+const char *web_fmt_time(struct req *, int64_t t);
+
+/* Handlers, by area. */
+int	web_h_index(struct req *);
+int	web_h_healthz(struct req *);
+int	web_h_static(struct req *);
+int	web_h_report_form(struct req *);
+int	web_h_report_post(struct req *);
+int	web_h_api_report_post(struct req *);
+int	web_h_api_report_assess(struct req *);
+int	web_h_track_token(struct req *);
+int	web_h_track_case(struct req *);
+int	web_h_track_message(struct req *);
+int	web_h_track_attachment(struct req *);
+
+/* server.c */
+int	web_serve(struct web_app *, const char *listen);
+int	web_app_init(struct web_app *, const struct config *, struct store *);
+void	web_app_release(struct web_app *);
+void	web_request_stop(void);
+
+#endif
