@@ -33,7 +33,7 @@
     });
     return {
       reporter: { name: value('reporter_name'), email: value('reporter_email'),
-        pgp_key: value('pgp_key'), credit: value('credit') },
+        pgp_key: value('reporter_pgp_key'), credit: value('reporter_credit') },
       product: value('product') === 'other' ? value('product_other') : value('product'),
       versions: value('versions'), cwe: value('cwe'), impact: value('impact'),
       title: value('title'), description: value('description'),

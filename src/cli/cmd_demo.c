@@ -173,6 +173,7 @@ cmd_demo(struct cli *c, int argc, char *argv[])
 		nc.channel = "web";
 		nc.now = time(NULL) - (time_t)(3 - i) * 86400;
 		nc.state = "new";
+		nc.due_at = nc.now + (time_t)c->cfg.sla_triage * 86400;
 		nc.field = f;
 		nc.tier = (int)core_report_tier(&rep, NULL, 0, &nh);
 		util_token_new(token, nc.token_hash);

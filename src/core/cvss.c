@@ -16,6 +16,14 @@
 
 #include "core/cvss.h"
 
+/* Scores must match the reference to the last bit, so no fused
+ * multiply-add: clang contracts by default, GCC does not in ISO C mode
+ * (-std=c11) but does with -std=gnu11 on FMA targets (build with
+ * -ffp-contract=off there). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
+
 #define MAXMETRICS	32
 
 struct metric {
@@ -733,19 +741,44 @@ static const int depth_eq2[2] = { 1, 2 };
 static const int depth_eq36[5] = { 7, 6, 8, 8, 10 };
 static const int depth_eq4[3] = { 6, 5, 4 };
 
+static const int order40[14] = {
+	M4_AV, M4_PR, M4_UI, M4_AC, M4_AT, M4_VC, M4_VI, M4_VA,
+	M4_SC, M4_SI, M4_SA, M4_CR, M4_IR, M4_AR
+};
+
+/* Fills d with the distances, in order40, of the effective values e from
+ * the highest-severity vector made of s1 (AV PR UI), s2 (AC AT), s36
+ * (VC VI VA CR IR AR) and s4 (SC SI SA).  Returns 1 if none is negative. */
+static int
+distances(const char *e, const char *s1, const char *s2, const char *s36,
+    const char *s4, double *d)
+{
+	char mx[14];
+	int k, ok = 1;
+
+	memcpy(mx, s1, 3);
+	memcpy(mx + 3, s2, 2);
+	memcpy(mx + 5, s36, 3);
+	memcpy(mx + 8, s4, 3);
+	memcpy(mx + 11, s36 + 3, 3);
+	for (k = 0; k < 14; k++) {
+		d[k] = level40(order40[k], e[order40[k]]) -
+		    level40(order40[k], mx[k]);
+		if (d[k] < 0)
+			ok = 0;
+	}
+	return ok;
+}
+
 static double
 score40(const struct vec *v)
 {
-	static const int order[14] = {
-		M4_AV, M4_PR, M4_UI, M4_AC, M4_AT, M4_VC, M4_VI, M4_VA,
-		M4_SC, M4_SI, M4_SA, M4_CR, M4_IR, M4_AR
-	};
-	char e[M4__MAX], mx[14];
+	char e[M4__MAX];
 	double d[14], value, lower, left, right, step = 0.1;
 	double avail, part[5], mean;
-	int eq1, eq2, eq3, eq4, eq5, eq6, joint, i, a, b, c, k, ok, n;
-	const char *s1, *s2, *s36, *s4;
+	int eq1, eq2, eq3, eq4, eq5, eq6, joint, i, a, b, c, n;
 
+	memset(e, 'X', sizeof(e));
 	for (i = M4_AV; i <= M4_SA; i++)
 		e[i] = eff40(v, i);
 	for (i = M4_E; i <= M4_AR; i++)
@@ -786,27 +819,14 @@ score40(const struct vec *v)
 
 	/* The first highest-severity vector not below the vector scored;
 	 * if none fits, the reference keeps the last one tried. */
-	memset(d, 0, sizeof(d));
-	ok = 0;
-	for (a = 0; a < 3 && !ok && (s1 = max_eq1[eq1][a]) != NULL; a++)
-	for (b = 0; b < 2 && !ok && (s2 = max_eq2[eq2][b]) != NULL; b++)
-	for (c = 0; c < 5 && !ok && (s36 = max_eq36[joint][c]) != NULL; c++) {
-		s4 = max_eq4[eq4];
-		/* order: AV PR UI AC AT VC VI VA SC SI SA CR IR AR */
-		memcpy(mx, s1, 3);
-		memcpy(mx + 3, s2, 2);
-		memcpy(mx + 5, s36, 3);
-		memcpy(mx + 8, s4, 3);
-		memcpy(mx + 11, s36 + 3, 3);
-		ok = 1;
-		for (k = 0; k < 14; k++) {
-			d[k] = level40(order[k], e[order[k]]) -
-			    level40(order[k], mx[k]);
-			if (d[k] < 0)
-				ok = 0;
-		}
-	}
-
+	for (a = 0; a < 3 && max_eq1[eq1][a] != NULL; a++)
+		for (b = 0; b < 2 && max_eq2[eq2][b] != NULL; b++)
+			for (c = 0; c < 5 && max_eq36[joint][c] != NULL; c++)
+				if (distances(e, max_eq1[eq1][a],
+				    max_eq2[eq2][b], max_eq36[joint][c],
+				    max_eq4[eq4], d))
+					goto found;
+found:
 	/* Next lower MacroVectors and the proportional distances. */
 	n = 0;
 	memset(part, 0, sizeof(part));

@@ -22,7 +22,8 @@ struct core_cvss {
 #define CORE_CVSS_MAXLEN	512
 
 /* Parses and scores vector. Returns 0, or -1 with *err set to a static
- * message for a person ("CVSS 3.1 vector is missing the metric AV"). */
+ * message for a person ("CVSS 3.1 vector is missing the base metric
+ * AV."). */
 int	core_cvss_score(const char *vector, struct core_cvss *out,
 	    const char **err);
 

@@ -98,9 +98,9 @@ int	core_report_validate(const struct core_report *,
 enum report_tier core_report_tier(const struct core_report *,
 	    const char **hints, size_t nhints, size_t *nhintsp);
 
-/* 1 if s is valid UTF-8 without NUL and without C0 controls other than
- * \t \n \r (allow_newlines=0 also refuses \n \r), and no bidi overrides
- * (U+202A..U+202E, U+2066..U+2069) when single-line. */
+/* 1 if s is valid UTF-8 without NUL, DEL and C0 controls other than
+ * \t \n \r.  allow_newlines=0 also refuses line breaks (\n \r NEL
+ * U+2028 U+2029) and bidi overrides (U+202A..U+202E, U+2066..U+2069). */
 int	core_text_ok(const char *s, size_t len, int allow_newlines);
 /* Number of Unicode code points in valid UTF-8. */
 size_t	core_utf8_len(const char *s);

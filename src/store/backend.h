@@ -37,6 +37,51 @@ struct store_ops {
 	int	 (*user_add)(void *, const struct store_user_new *, int64_t *);
 	int	 (*user_count)(void *);
 	int	 (*case_count)(void *);
+	int	 (*user_by_email)(void *, const char *, struct arena *,
+		    struct store_user *);
+	int	 (*user_get)(void *, int64_t, struct arena *, struct store_user *);
+	int	 (*users_list)(void *, struct arena *, struct store_user **,
+		    size_t *);
+	int	 (*user_disable)(void *, const char *, time_t);
+	int	 (*user_set_password)(void *, int64_t, const char *, time_t);
+	int	 (*session_add)(void *, const unsigned char *, int64_t, time_t);
+	int	 (*session_user)(void *, const unsigned char *, time_t, time_t,
+		    time_t, struct arena *, struct store_user *);
+	int	 (*session_delete)(void *, const unsigned char *);
+	int	 (*token_add)(void *, const unsigned char *, int64_t,
+		    const char *, time_t);
+	int	 (*token_user)(void *, const unsigned char *, time_t,
+		    struct arena *, struct store_user *);
+	int	 (*login_failure_add)(void *, const char *, time_t);
+	int	 (*login_failures)(void *, const char *, time_t);
+	int	 (*login_failures_clear)(void *, const char *);
+	int	 (*audit_add)(void *, time_t, const char *, const char *, int64_t,
+		    const char *);
+	int	 (*audit_verify)(void *, int64_t *, const char **, int64_t *);
+	int	 (*audit_list)(void *, int64_t, int, struct arena *,
+		    struct store_audit **, size_t *);
+	int	 (*case_transition)(void *, int64_t, const char *, const char *,
+		    const struct store_actor *, const char *, time_t);
+	int	 (*case_assign)(void *, int64_t, int64_t,
+		    const struct store_actor *, time_t);
+	int	 (*case_score)(void *, int64_t, const char *, double,
+		    const char *, const char *, time_t,
+		    const struct store_actor *, time_t);
+	int	 (*case_duplicate)(void *, int64_t, int64_t, const char *,
+		    const char *, const struct store_actor *, time_t);
+	int	 (*case_message_staff)(void *, int64_t,
+		    const struct store_actor *, const char *, int,
+		    const char *, const char *, time_t, int64_t *);
+	int	 (*case_message_researcher)(void *,
+		    const struct store_new_message *, const char *,
+		    const char *);
+	int	 (*case_by_tracking)(void *, const char *, struct arena *,
+		    struct store_case *);
+	int	 (*queue)(void *, const struct store_queue_filter *,
+		    struct arena *, struct store_queue_row **, size_t *,
+		    int64_t *);
+	int	 (*state_counts)(void *, struct arena *,
+		    struct store_state_count **, size_t *);
 };
 
 extern const struct store_ops store_sqlite_ops;

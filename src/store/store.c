@@ -2,6 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
+
+#include "util/crypto.h"
 #include "util/log.h"
 #include "backend.h"
 
@@ -152,4 +155,222 @@ int
 store_user_add(struct store *s, const struct store_user_new *u, int64_t *idp)
 {
 	return s->ops->user_add(s->impl, u, idp);
+}
+
+/* ---- the response team ---- */
+
+int
+store_user_by_email(struct store *s, const char *email, struct arena *a,
+    struct store_user *u)
+{
+	return s->ops->user_by_email(s->impl, email, a, u);
+}
+
+int
+store_user_get(struct store *s, int64_t id, struct arena *a,
+    struct store_user *u)
+{
+	return s->ops->user_get(s->impl, id, a, u);
+}
+
+int
+store_users_list(struct store *s, struct arena *a, struct store_user **u,
+    size_t *n)
+{
+	return s->ops->users_list(s->impl, a, u, n);
+}
+
+int
+store_user_disable(struct store *s, const char *email, time_t now)
+{
+	return s->ops->user_disable(s->impl, email, now);
+}
+
+int
+store_user_set_password(struct store *s, int64_t id, const char *hash,
+    time_t now)
+{
+	return s->ops->user_set_password(s->impl, id, hash, now);
+}
+
+int
+store_session_add(struct store *s, const unsigned char *h, int64_t uid,
+    time_t now)
+{
+	return s->ops->session_add(s->impl, h, uid, now);
+}
+
+int
+store_session_user(struct store *s, const unsigned char *h, time_t now,
+    time_t idle, time_t absolute, struct arena *a, struct store_user *u)
+{
+	return s->ops->session_user(s->impl, h, now, idle, absolute, a, u);
+}
+
+int
+store_session_delete(struct store *s, const unsigned char *h)
+{
+	return s->ops->session_delete(s->impl, h);
+}
+
+int
+store_token_add(struct store *s, const unsigned char *h, int64_t uid,
+    const char *name, time_t now)
+{
+	return s->ops->token_add(s->impl, h, uid, name, now);
+}
+
+int
+store_token_user(struct store *s, const unsigned char *h, time_t now,
+    struct arena *a, struct store_user *u)
+{
+	return s->ops->token_user(s->impl, h, now, a, u);
+}
+
+int
+store_login_failure_add(struct store *s, const char *key, time_t now)
+{
+	return s->ops->login_failure_add(s->impl, key, now);
+}
+
+int
+store_login_failures(struct store *s, const char *key, time_t since)
+{
+	return s->ops->login_failures(s->impl, key, since);
+}
+
+int
+store_login_failures_clear(struct store *s, const char *key)
+{
+	return s->ops->login_failures_clear(s->impl, key);
+}
+
+int
+store_audit_add(struct store *s, time_t now, const char *actor,
+    const char *action, int64_t case_id, const char *details)
+{
+	return s->ops->audit_add(s->impl, now, actor, action, case_id,
+	    details);
+}
+
+int
+store_audit_verify(struct store *s, int64_t *bad, const char **why,
+    int64_t *rows)
+{
+	return s->ops->audit_verify(s->impl, bad, why, rows);
+}
+
+int
+store_audit_list(struct store *s, int64_t case_id, int limit, struct arena *a,
+    struct store_audit **out, size_t *n)
+{
+	return s->ops->audit_list(s->impl, case_id, limit, a, out, n);
+}
+
+static void
+put_u64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--) {
+		p[i] = (unsigned char)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+/* SHA-256 over prev_hash and the row's fields, each string prefixed by
+ * its length, so no two different rows serialise alike. */
+void
+store_audit_hash(unsigned char *out, const unsigned char *prev,
+    const struct store_audit *a)
+{
+	const char *str[3] = { a->actor, a->action, a->details };
+	unsigned char num[8];
+	struct buf b;
+	size_t i, len;
+
+	util_buf_init(&b, 0);
+	util_buf_append(&b, prev, STORE_HASH_LEN);
+	put_u64(num, (uint64_t)a->at);
+	util_buf_append(&b, num, 8);
+	put_u64(num, (uint64_t)a->case_id);
+	util_buf_append(&b, num, 8);
+	for (i = 0; i < 3; i++) {
+		len = str[i] ? strlen(str[i]) : 0;
+		put_u64(num, (uint64_t)len);
+		util_buf_append(&b, num, 8);
+		util_buf_append(&b, str[i] ? str[i] : "", len);
+	}
+	if (b.failed)
+		abort();	/* out of memory while hashing: cannot continue */
+	util_sha256(out, b.data, b.len);
+	util_buf_release(&b);
+}
+
+int
+store_case_transition(struct store *s, int64_t id, const char *from,
+    const char *to, const struct store_actor *who, const char *reason,
+    time_t now)
+{
+	return s->ops->case_transition(s->impl, id, from, to, who, reason, now);
+}
+
+int
+store_case_assign(struct store *s, int64_t id, int64_t assignee,
+    const struct store_actor *who, time_t now)
+{
+	return s->ops->case_assign(s->impl, id, assignee, who, now);
+}
+
+int
+store_case_score(struct store *s, int64_t id, const char *vector, double score,
+    const char *severity, const char *cwe, time_t due_at,
+    const struct store_actor *who, time_t now)
+{
+	return s->ops->case_score(s->impl, id, vector, score, severity, cwe,
+	    due_at, who, now);
+}
+
+int
+store_case_duplicate(struct store *s, int64_t id, int64_t of, const char *from,
+    const char *to, const struct store_actor *who, time_t now)
+{
+	return s->ops->case_duplicate(s->impl, id, of, from, to, who, now);
+}
+
+int
+store_case_message_staff(struct store *s, int64_t id,
+    const struct store_actor *who, const char *body, int internal,
+    const char *from, const char *to, time_t now, int64_t *idp)
+{
+	return s->ops->case_message_staff(s->impl, id, who, body, internal,
+	    from, to, now, idp);
+}
+
+int
+store_case_message_researcher(struct store *s,
+    const struct store_new_message *m, const char *from, const char *to)
+{
+	return s->ops->case_message_researcher(s->impl, m, from, to);
+}
+
+int
+store_case_by_tracking(struct store *s, const char *tid, struct arena *a,
+    struct store_case *c)
+{
+	return s->ops->case_by_tracking(s->impl, tid, a, c);
+}
+
+int
+store_queue(struct store *s, const struct store_queue_filter *f,
+    struct arena *a, struct store_queue_row **rows, size_t *n, int64_t *total)
+{
+	return s->ops->queue(s->impl, f, a, rows, n, total);
+}
+
+int
+store_state_counts(struct store *s, struct arena *a,
+    struct store_state_count **c, size_t *n)
+{
+	return s->ops->state_counts(s->impl, a, c, n);
 }

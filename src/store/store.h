@@ -44,6 +44,7 @@ struct store_new_case {
 	const struct store_attachment *attachments; /* data + sizes + names */
 	size_t		 nattachments;
 	unsigned char	 token_hash[STORE_HASH_LEN];	/* researcher link */
+	time_t		 due_at;		/* 0 = none */
 };
 
 struct store_case_created {
@@ -62,6 +63,14 @@ struct store_case {
 	const char	*duplicate_of_tracking;
 	time_t		 created_at;
 	time_t		 updated_at;
+	/* staff fields */
+	int64_t		 assignee_id;	/* 0 = unassigned */
+	const char	*assignee;	/* name, "" when unassigned */
+	const char	*staff_cvss;	/* the team's vector */
+	const char	*staff_cwe;
+	const char	*severity;	/* "" = unscored */
+	double		 score;		/* -1 = unscored */
+	time_t		 due_at;	/* 0 = none */
 };
 
 struct store_event {
@@ -159,5 +168,142 @@ int	store_user_count(struct store *);
 
 /* Counters for the demo loader and tests. */
 int	store_case_count(struct store *);
+
+/* ---- the response team (issue: staff console) ---- */
+
+struct store_user {
+	int64_t		 id;
+	const char	*email;
+	const char	*name;
+	const char	*roles;		/* "analyst,tester" */
+	const char	*password_hash;	/* only filled by store_user_by_email */
+	int		 disabled;
+	time_t		 created_at;
+};
+
+int	store_user_by_email(struct store *, const char *email, struct arena *,
+	    struct store_user *);
+int	store_user_get(struct store *, int64_t id, struct arena *,
+	    struct store_user *);
+int	store_users_list(struct store *, struct arena *, struct store_user **,
+	    size_t *);
+/* STORE_NONE if no such user. */
+int	store_user_disable(struct store *, const char *email, time_t now);
+int	store_user_set_password(struct store *, int64_t id, const char *hash,
+	    time_t now);
+
+/* Sessions (hash of the cookie secret) and API tokens (hash of the
+ * bearer secret).  Lookups return the user only while valid; a session
+ * lookup also slides its idle expiry. */
+int	store_session_add(struct store *, const unsigned char *hash,
+	    int64_t user_id, time_t now);
+int	store_session_user(struct store *, const unsigned char *hash,
+	    time_t now, time_t idle, time_t absolute, struct arena *,
+	    struct store_user *);
+int	store_session_delete(struct store *, const unsigned char *hash);
+int	store_token_add(struct store *, const unsigned char *hash,
+	    int64_t user_id, const char *name, time_t now);
+int	store_token_user(struct store *, const unsigned char *hash,
+	    time_t now, struct arena *, struct store_user *);
+
+/* Login throttling: failures recorded per key ("account:<email>",
+ * "ip:<addr>"); count since `since`. */
+int	store_login_failure_add(struct store *, const char *key, time_t now);
+int	store_login_failures(struct store *, const char *key, time_t since);
+int	store_login_failures_clear(struct store *, const char *key);
+
+/* The audit log: append-only, hash-chained.  Each row stores
+ * hash = SHA-256(prev_hash || at || actor || action || case_id || details). */
+struct store_audit {
+	int64_t		 id;
+	time_t		 at;
+	const char	*actor;
+	const char	*action;
+	int64_t		 case_id;
+	const char	*details;
+	unsigned char	 prev_hash[STORE_HASH_LEN];
+	unsigned char	 hash[STORE_HASH_LEN];
+};
+int	store_audit_add(struct store *, time_t now, const char *actor,
+	    const char *action, int64_t case_id, const char *details);
+/* Walks the chain; returns 1 when intact, 0 when broken (*bad_id = first
+ * broken row, *why = static reason), STORE_ERR on error. */
+int	store_audit_verify(struct store *, int64_t *bad_id, const char **why,
+	    int64_t *rows);
+int	store_audit_list(struct store *, int64_t case_id, int limit,
+	    struct arena *, struct store_audit **, size_t *);
+void	store_audit_hash(unsigned char *out, const unsigned char *prev,
+	    const struct store_audit *);
+
+/* Case changes by staff: each runs in one transaction together with its
+ * event and its audit row. */
+struct store_actor {
+	int64_t		 user_id;	/* 0 = system */
+	const char	*name;		/* e-mail, or "system"/"researcher" */
+};
+/* Moves from `from` to `to` only if the case is still in `from`
+ * (STORE_NONE otherwise: someone else moved it). */
+int	store_case_transition(struct store *, int64_t case_id,
+	    const char *from, const char *to, const struct store_actor *,
+	    const char *reason, time_t now);
+/* assignee 0 = unassigned. */
+int	store_case_assign(struct store *, int64_t case_id, int64_t assignee,
+	    const struct store_actor *, time_t now);
+int	store_case_score(struct store *, int64_t case_id, const char *vector,
+	    double score, const char *severity, const char *cwe, time_t due_at,
+	    const struct store_actor *, time_t now);
+/* Links case_id to `of` and, when to is not NULL, moves it from `from`
+ * to `to` in the same transaction. */
+int	store_case_duplicate(struct store *, int64_t case_id, int64_t of,
+	    const char *from, const char *to, const struct store_actor *,
+	    time_t now);
+/* A staff message (internal or to the researcher) and, when to_state is
+ * not NULL, a transition from from_state in the same transaction. */
+int	store_case_message_staff(struct store *, int64_t case_id,
+	    const struct store_actor *, const char *body, int internal,
+	    const char *from_state, const char *to_state, time_t now,
+	    int64_t *idp);
+/* The researcher writes; if the case waits in from_state it moves to
+ * to_state (system actor) in the same transaction. */
+int	store_case_message_researcher(struct store *,
+	    const struct store_new_message *, const char *from_state,
+	    const char *to_state);
+int	store_case_by_tracking(struct store *, const char *tracking_id,
+	    struct arena *, struct store_case *);
+
+/* The triage queue. */
+enum store_sort {
+	SORT_CREATED_DESC, SORT_CREATED_ASC, SORT_UPDATED_DESC,
+	SORT_SEVERITY_DESC, SORT_DUE_ASC, SORT__MAX
+};
+struct store_queue_filter {
+	const char	*state;		/* NULL = any; "open" = not terminal */
+	const char	*product;
+	const char	*severity;	/* "critical", ..., "unscored" */
+	const char	*channel;
+	int64_t		 assignee;	/* 0 = any, -1 = unassigned */
+	int		 overdue;	/* 1 = only overdue (due_at < now) */
+	const char	*search;	/* full-text (already an FTS5 query) */
+	enum store_sort	 sort;
+	int		 limit, offset;
+	time_t		 now;
+};
+struct store_queue_row {
+	int64_t		 id;
+	const char	*tracking_id;
+	const char	*title;
+	const char	*state;
+	const char	*channel;
+	const char	*product;
+	const char	*severity;
+	double		 score;		/* -1 = unscored */
+	const char	*assignee;	/* name or "" */
+	time_t		 created_at, updated_at, due_at;
+};
+int	store_queue(struct store *, const struct store_queue_filter *,
+	    struct arena *, struct store_queue_row **, size_t *, int64_t *total);
+struct store_state_count { const char *state; int64_t n; };
+int	store_state_counts(struct store *, struct arena *,
+	    struct store_state_count **, size_t *);
 
 #endif

@@ -29,6 +29,11 @@ util_config_defaults(struct config *c)
 	snprintf(c->db_url, sizeof(c->db_url), "sqlite:var/vigil.db");
 	snprintf(c->tracking_prefix, sizeof(c->tracking_prefix), "VR");
 	c->track_cookie_days = 30;
+	c->sla_triage = 3;
+	c->sla_critical = 7;
+	c->sla_high = 30;
+	c->sla_medium = 90;
+	c->sla_low = 180;
 	c->log_level = LOG_INFO;
 	snprintf(c->team_name, sizeof(c->team_name), "Product Security Team");
 }
@@ -138,6 +143,16 @@ handler(void *user, const char *section, const char *name, const char *v)
 			    sizeof(c->tracking_prefix), v);
 	} else if (KEY("cases", "track_cookie_days"))
 		r = parse_int(v, 1, 3650, &c->track_cookie_days);
+	else if (KEY("sla", "triage"))
+		r = parse_int(v, 1, 3650, &c->sla_triage);
+	else if (KEY("sla", "critical"))
+		r = parse_int(v, 1, 3650, &c->sla_critical);
+	else if (KEY("sla", "high"))
+		r = parse_int(v, 1, 3650, &c->sla_high);
+	else if (KEY("sla", "medium"))
+		r = parse_int(v, 1, 3650, &c->sla_medium);
+	else if (KEY("sla", "low"))
+		r = parse_int(v, 1, 3650, &c->sla_low);
 	else if (KEY("log", "level")) {
 		static const char *const lv[] = { "error", "warn", "info",
 		    "debug" };

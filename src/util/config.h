@@ -24,6 +24,12 @@ struct config {
 	/* [cases] */
 	char	 tracking_prefix[17];
 	int	 track_cookie_days;
+	/* [sla] days allowed per severity; "triage" for unscored reports */
+	int	 sla_triage;
+	int	 sla_critical;
+	int	 sla_high;
+	int	 sla_medium;
+	int	 sla_low;
 	/* [log] */
 	int	 log_level;		/* enum log_level */
 	/* [security] */

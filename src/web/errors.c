@@ -28,6 +28,12 @@ static const struct web_error_info errors[WE__MAX] = {
 	[WE_UNAVAILABLE] = { 1011, "unavailable", 503,
 	    "The service is temporarily unavailable. Please try again "
 	    "in a minute." },
+	[WE_UNAUTHORIZED] = { 1012, "unauthorized", 401,
+	    "Sign in first." },
+	[WE_CONFLICT] = { 1013, "conflict", 409,
+	    "The case does not allow this now." },
+	[WE_INVALID] = { 1014, "invalid", 422,
+	    "The value is not valid." },
 };
 
 const struct web_error_info *

@@ -234,16 +234,7 @@ validate(struct req *r, struct report_input *in, struct core_report *rep,
 static const char *
 base_url(struct req *r, char *buf, size_t len)
 {
-	const struct config *c = r->app->cfg;
-
-	if (c->base_url[0] != '\0')
-		snprintf(buf, len, "%s", c->base_url);
-	else
-		snprintf(buf, len, "%s://%s", r->app->tls ? "https" : "http",
-		    c->listen);
-	len = strlen(buf);
-	while (len > 0 && buf[len - 1] == '/')
-		buf[--len] = '\0';
+	snprintf(buf, len, "%s", r->app->base_url);
 	return buf;
 }
 
@@ -271,6 +262,7 @@ create_case(struct req *r, struct report_input *in, const char *channel,
 	nc.tracking_prefix = r->app->cfg->tracking_prefix;
 	nc.channel = channel;
 	nc.now = time(NULL);
+	nc.due_at = nc.now + (time_t)r->app->cfg->sla_triage * 86400;
 	nc.state = "new";
 	nc.field = f;
 	nc.tier = tier;
@@ -312,11 +304,22 @@ options_ctx(struct req *r, struct report_input *in)
 	for (k = 0; k < 2; k++) {
 		arr = json_array();
 		for (i = 0; i < n; i++) {
-			if ((k == 0) != (cw[i].top25 != 0))
+			const struct core_cwe *e = &cw[i];
+			if (k == 0) {
+				/* the Top 25 in rank order */
+				size_t j;
+				for (j = 0; j < n; j++)
+					if (core_cwe_top25_rank(cw[j].id) ==
+					    (int)i + 1)
+						break;
+				if (j == n)
+					continue;
+				e = &cw[j];
+			} else if (e->top25)
 				continue;
-			snprintf(val, sizeof(val), "CWE-%d", cw[i].id);
+			snprintf(val, sizeof(val), "CWE-%d", e->id);
 			o = json_pack("{s:s,s:s,s:b}", "value", val, "label",
-			    cw[i].name, "selected", sel != NULL &&
+			    e->name, "selected", sel != NULL &&
 			    strcmp(sel, val) == 0);
 			json_array_append_new(arr, o);
 		}

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/lifecycle.h"
 #include "core/report.h"
 #include "store/store.h"
 #include "util/crypto.h"
@@ -179,8 +180,10 @@ show_case(struct req *r, struct store_case *c, const char *secret,
 	    "cwe", c->field[RF_CWE],
 	    "impact", impact,
 	    "cvss_vector", c->field[RF_CVSS_VECTOR],
-	    "publicly_known", c->field[RF_PUBLICLY_KNOWN],
-	    "exploited", c->field[RF_EXPLOITED],
+	    "publicly_known", strcmp(c->field[RF_PUBLICLY_KNOWN], "yes") == 0 ?
+	    "Yes" : "No",
+	    "exploited", strcmp(c->field[RF_EXPLOITED], "yes") == 0 ?
+	    "Yes" : "No",
 	    "disclosure_plans", c->field[RF_DISCLOSURE_PLANS],
 	    "disclosure_date", c->field[RF_DISCLOSURE_DATE],
 	    "reporter_name", c->field[RF_REPORTER_NAME],
@@ -349,8 +352,17 @@ web_h_track_message(struct req *r)
 	nm.body = body;
 	nm.attachments = att;
 	nm.nattachments = natt;
-	if (store_message_add(r->app->store, &nm, NULL) != STORE_OK)
-		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	/* A reply to a question moves the case back to triage by itself,
+	 * if the lifecycle table lets the system take that step. */
+	{
+		const char *why;
+		int auto_back = core_transition_check(ST_NEEDS_INFO, ST_TRIAGE,
+		    ACTOR_SYSTEM, 0, "the researcher replied", &why) == 0;
+		if (store_case_message_researcher(r->app->store, &nm,
+		    auto_back ? "needs_info" : NULL,
+		    auto_back ? "triage" : NULL) != STORE_OK)
+			return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	}
 	return web_reply_redirect(r, 303, util_arena_printf(&r->arena,
 	    "/track/%s#messages", c.tracking_id));
 }

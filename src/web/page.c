@@ -15,8 +15,17 @@ web_page_ctx(struct req *r, const char *title)
 {
 	json_t *ctx;
 
+	char csrf[65];
+
 	ctx = json_pack("{s:s,s:s}", "title", title ? title : "Vigil",
 	    "team", r->app->cfg->team_name);
+	if (ctx != NULL && r->authed && !r->via_token) {
+		web_auth_csrf(r, csrf);
+		json_object_set_new(ctx, "staff", json_pack("{s:s,s:s,s:s}",
+		    "name", r->user_name ? r->user_name : "",
+		    "email", r->user_email ? r->user_email : "",
+		    "csrf", csrf));
+	}
 	return ctx;
 }
 

@@ -19,6 +19,7 @@
 
 #include <microhttpd.h>
 
+#include "core/perm.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "store/store.h"
@@ -102,7 +103,7 @@ queue(struct req *r, unsigned status, struct MHD_Response *resp,
 		MHD_add_response_header(resp, "Strict-Transport-Security",
 		    "max-age=31536000");
 	if (r->route == NULL || !(r->route->flags & RF_PUBLIC_CACHE) ||
-	    status >= 300)
+	    (status >= 300 && status != 304))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
 		    "no-store");
 	for (i = 0; i < r->nhdr; i++)
@@ -162,7 +163,7 @@ web_reply_json(struct req *r, unsigned status, json_t *j)
 {
 	char *s;
 
-	s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	s = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
 	json_decref(j);
 	if (s == NULL)
 		return web_reply(r, 500, "text/plain; charset=utf-8",
@@ -322,6 +323,88 @@ access_log(struct req *r)
 	log_debug("%s %s %u", r->method, path, r->status);
 }
 
+/*
+ * Resolves who is asking and applies the permission table to the
+ * route's action.  Returns 0 to go on, 1 when a reply was queued.
+ * Anonymous callers of staff routes are sent to /login (pages) or get a
+ * 401 (API); a signed-in user without the permission gets the same 404
+ * as for a missing resource, and the denial is audited.
+ */
+static int
+authorize(struct req *r)
+{
+	int act = core_action_parse(r->route->action), is_api;
+	const char *csrf;
+	char *loc;
+
+	if (act < 0) {
+		log_err("route %s has an unknown action %s", r->route->pattern,
+		    r->route->action);
+		abort();	/* our bug: the route table test catches it */
+	}
+	if (web_auth_resolve(r) == -1) {
+		web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+		return 1;
+	}
+	if (core_action_is_public(act))
+		return 0;
+	is_api = strncmp(r->url, "/api/", 5) == 0;
+	if (!r->authed) {
+		if (is_api || strcmp(r->method, "GET") != 0) {
+			web_add_header(r, "WWW-Authenticate", "Bearer");
+			web_reply_error(r, WE_UNAUTHORIZED, NULL, NULL);
+			return 1;
+		}
+		loc = util_arena_printf(&r->arena, "/login?next=%s",
+		    web_url_encode(r, r->url));
+		web_reply_redirect(r, 303, loc ? loc : "/login");
+		return 1;
+	}
+	if (!core_perm_allows(r->roles, act)) {
+		web_audit(r, "permission.denied", 0, util_arena_printf(
+		    &r->arena, "%s %s (%s)", r->method, r->url,
+		    r->route->action));
+		web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
+		return 1;
+	}
+	/* The API under a session cookie needs the CSRF header for every
+	 * change; Bearer tokens are not sent by browsers on their own. */
+	if (is_api && !r->via_token && strcmp(r->method, "GET") != 0 &&
+	    strcmp(r->method, "HEAD") != 0) {
+		csrf = web_header(r, "X-CSRF-Token");
+		if (!web_auth_csrf_ok(r, csrf)) {
+			web_reply_error(r, WE_CSRF, NULL, NULL);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+const char *
+web_url_encode(struct req *r, const char *s)
+{
+	static const char hx[] = "0123456789ABCDEF";
+	size_t n = strlen(s), i, o = 0;
+	char *out = util_arena_alloc(&r->arena, n * 3 + 1);
+
+	if (out == NULL)
+		return "";
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~' || c == '/')
+			out[o++] = (char)c;
+		else {
+			out[o++] = '%';
+			out[o++] = hx[c >> 4];
+			out[o++] = hx[c & 15];
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 static enum MHD_Result
 dispatch(struct req *r)
 {
@@ -346,6 +429,8 @@ dispatch(struct req *r)
 		    r->param[rc])) == NULL)
 			return (enum MHD_Result)web_reply_error(r,
 			    WE_INTERNAL, NULL, NULL);
+	if ((rc = authorize(r)) != 0)
+		return (enum MHD_Result)(rc > 0 ? MHD_YES : MHD_NO);
 	rc = r->route->fn(r);
 	if (!r->responded && rc != MHD_NO)
 		rc = web_reply_error(r, WE_INTERNAL, NULL, NULL);
@@ -445,6 +530,13 @@ web_app_init(struct web_app *app, const struct config *cfg, struct store *st)
 	app->store = st;
 	app->tls = cfg->tls_cert[0] != '\0';
 	util_random(app->csrf_key, sizeof(app->csrf_key));
+	{
+		char pw[32];
+		util_password_new(pw, sizeof(pw));
+		if (util_password_hash(app->dummy_hash,
+		    sizeof(app->dummy_hash), pw) == -1)
+			return -1;
+	}
 	app->limits.max_attachment = cfg->max_attachment;
 	app->limits.max_attachments = (size_t)cfg->max_attachments;
 	if ((app->tmpl = web_tmpl_load_dir(cfg->templates, 1, err,
@@ -569,7 +661,6 @@ web_serve(struct web_app *app, const char *listen)
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 	    MHD_OPTION_STRICT_FOR_CLIENT, 1,
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
 	    app->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, key,
@@ -584,6 +675,18 @@ web_serve(struct web_app *app, const char *listen)
 	log_info("serving on %s://%s:%u with %d threads",
 	    app->tls ? "https" : "http", inet_ntoa(sa.sin_addr),
 	    info ? (unsigned)info->port : 0, threads);
+	/* Links given to researchers: the configured public URL, else the
+	 * address actually bound (port 0 resolved). */
+	if (cfg->base_url[0] != '\0')
+		snprintf(app->base_url, sizeof(app->base_url), "%s",
+		    cfg->base_url);
+	else
+		snprintf(app->base_url, sizeof(app->base_url), "%s://%s:%u",
+		    app->tls ? "https" : "http", inet_ntoa(sa.sin_addr),
+		    info ? (unsigned)info->port : 0);
+	while (strlen(app->base_url) > 0 &&
+	    app->base_url[strlen(app->base_url) - 1] == '/')
+		app->base_url[strlen(app->base_url) - 1] = '\0';
 	/* Tests parse this line to learn the port when they pass :0. */
 	printf("listening on %s:%u\n", inet_ntoa(sa.sin_addr),
 	    info ? (unsigned)info->port : 0);

@@ -453,7 +453,7 @@ open_tag(struct parser *p, const struct tag *t, enum ntype type)
 		n->bol = p->pendbol;
 		p->pendbol = 0;
 	}
-	if (type != N_PARTIAL && setpath(p, n) == -1)
+	if (setpath(p, n) == -1)
 		return -1;
 	return push(p, n, t);
 }

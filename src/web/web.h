@@ -36,6 +36,8 @@ struct web_app {
 	struct static_file	*statics;
 	size_t			 nstatics;
 	struct core_report_limits limits;
+	char			 dummy_hash[256];	/* argon2id of nothing */
+	char			 base_url[300];	/* for links; no trailing / */
 };
 
 /* What a handler returns once it has queued a reply (MHD_YES). */
@@ -61,6 +63,15 @@ struct req {
 	const char		*hdr_value[REQ_MAX_HEADERS];
 	int			 nhdr;
 	unsigned		 status;	/* for the access log */
+	/* the signed-in member of the team, if any (web/auth.c) */
+	int			 authed;
+	int			 via_token;	/* Bearer token: no CSRF */
+	int64_t			 user_id;
+	const char		*user_email;
+	const char		*user_name;
+	unsigned		 roles;		/* core_roles */
+	char			 session[48];	/* cookie secret: binds CSRF */
+	const char		*client_ip;
 };
 
 enum route_flags {
@@ -107,6 +118,19 @@ int	web_reply_redirect(struct req *, unsigned status, const char *loc);
 int	web_reply_error(struct req *, enum web_err, const char *field,
 	    const char *detail);
 
+/* Authentication (web/auth.c): resolves the session cookie or Bearer
+ * token into r->authed and friends.  Returns 0, or -1 on a store error. */
+int	web_auth_resolve(struct req *);
+/* The CSRF token of this request's session (65 bytes incl. NUL). */
+void	web_auth_csrf(struct req *, char *out65);
+/* 1 if got is this session's CSRF token (always 1 for Bearer tokens). */
+int	web_auth_csrf_ok(struct req *, const char *got);
+void	web_audit(struct req *, const char *action, int64_t case_id,
+	    const char *details);
+
+/* Percent-encodes s for a URL (keeps A-Z a-z 0-9 - _ . ~ /). */
+const char *web_url_encode(struct req *, const char *s);
+
 /* Helpers for pages. */
 json_t	*web_page_ctx(struct req *, const char *title);
 char	*web_markdown_html(struct req *, const char *md);
@@ -126,6 +150,24 @@ int	web_h_track_token(struct req *);
 int	web_h_track_case(struct req *);
 int	web_h_track_message(struct req *);
 int	web_h_track_attachment(struct req *);
+int	web_h_login_form(struct req *);
+int	web_h_login_post(struct req *);
+int	web_h_logout(struct req *);
+int	web_h_cases_list(struct req *);
+int	web_h_case_view(struct req *);
+int	web_h_case_post_transition(struct req *);
+int	web_h_case_post_assign(struct req *);
+int	web_h_case_post_scoring(struct req *);
+int	web_h_case_post_duplicate(struct req *);
+int	web_h_case_post_message(struct req *);
+int	web_h_case_attachment(struct req *);
+int	web_h_api_cases_list(struct req *);
+int	web_h_api_case_get(struct req *);
+int	web_h_api_case_transition(struct req *);
+int	web_h_api_case_message(struct req *);
+int	web_h_api_case_assign(struct req *);
+int	web_h_api_case_scoring(struct req *);
+int	web_h_api_case_duplicate(struct req *);
 
 /* server.c */
 int	web_serve(struct web_app *, const char *listen);

@@ -47,8 +47,45 @@ enum q {
 	Q_USER_INSERT,
 	Q_USER_COUNT,
 	Q_CASE_COUNT,
+	Q_USER_BY_EMAIL,
+	Q_USER_BY_ID,
+	Q_USERS_LIST,
+	Q_USER_DISABLE,
+	Q_USER_SET_PASSWORD,
+	Q_SESSION_INSERT,
+	Q_SESSION_USER,
+	Q_SESSION_TOUCH,
+	Q_SESSION_DELETE,
+	Q_SESSIONS_PURGE,
+	Q_TOKEN_API_INSERT,
+	Q_TOKEN_API_USER,
+	Q_LOGIN_FAIL_INSERT,
+	Q_LOGIN_FAIL_COUNT,
+	Q_LOGIN_FAIL_CLEAR,
+	Q_AUDIT_LAST,
+	Q_AUDIT_INSERT,
+	Q_AUDIT_HEAD_SET,
+	Q_AUDIT_HEAD_GET,
+	Q_AUDIT_ALL,
+	Q_AUDIT_BY_CASE,
+	Q_CASE_STATE_SET,
+	Q_CASE_ASSIGN,
+	Q_CASE_SCORE,
+	Q_CASE_DUPLICATE,
+	Q_CASE_STATE_OF,
+	Q_CASE_ID_BY_TRACKING,
+	Q_STATE_COUNTS,
 	Q__MAX
 };
+
+/* The queue's statements: every combination of (state filter as an
+ * equality or not) x (full-text search or not) x sort order, each as a
+ * page query, plus the count queries.  Built from fixed fragments and
+ * prepared at open like the table above; no request data ever reaches
+ * SQL text. */
+#define QV_PAGES	(2 * 2 * SORT__MAX)
+#define QV_COUNTS	(2 * 2)
+#define QV_MAX		(QV_PAGES + QV_COUNTS)
 
 #define CASE_FIELDS \
 	"reporter_name, reporter_email, pgp_key, credit, product, " \
@@ -64,10 +101,10 @@ static const char *const qsql[Q__MAX] = {
 	    "RETURNING last",
 	[Q_CASE_INSERT] =
 	    "INSERT INTO cases (tracking_id, state, channel, tier, product_id, "
-	    CASE_FIELDS ", created_at, updated_at) VALUES (?1, ?2, ?3, ?4, "
-	    "(SELECT id FROM products WHERE name = ?9), "
+	    CASE_FIELDS ", created_at, updated_at, due_at) VALUES (?1, ?2, ?3, "
+	    "?4, (SELECT id FROM products WHERE name = ?9), "
 	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-	    "?19, ?20, ?21, ?22, ?23, ?24, ?24)",
+	    "?19, ?20, ?21, ?22, ?23, ?24, ?24, nullif(?25, 0))",
 	[Q_TOKEN_INSERT] =
 	    "INSERT INTO case_tokens (hash, case_id, created_at) "
 	    "VALUES (?1, ?2, ?3)",
@@ -85,8 +122,11 @@ static const char *const qsql[Q__MAX] = {
 	    "c.reporter_name, c.reporter_email, c.pgp_key, c.credit, c.product, "
 	    "c.product_other, c.versions, c.cwe, c.impact, c.title, "
 	    "c.description, c.steps, c.poc, c.root_cause, c.publicly_known, "
-	    "c.exploited, c.disclosure_plans, c.disclosure_date, c.cvss_vector "
+	    "c.exploited, c.disclosure_plans, c.disclosure_date, c.cvss_vector, "
+	    "coalesce(c.assignee_id, 0), coalesce(u.name, ''), c.staff_cvss, "
+	    "c.staff_cwe, c.severity, c.score, coalesce(c.due_at, 0) "
 	    "FROM cases c LEFT JOIN cases d ON d.id = c.duplicate_of "
+	    "LEFT JOIN users u ON u.id = c.assignee_id "
 	    "WHERE c.id = ?1",
 	[Q_CASE_ID_BY_TOKEN] =
 	    "SELECT case_id FROM case_tokens WHERE hash = ?1 "
@@ -127,13 +167,142 @@ static const char *const qsql[Q__MAX] = {
 	    "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_USER_COUNT] = "SELECT count(*) FROM users",
 	[Q_CASE_COUNT] = "SELECT count(*) FROM cases",
+	[Q_USER_BY_EMAIL] =
+	    "SELECT id, email, name, roles, password_hash, disabled, created_at "
+	    "FROM users WHERE email = ?1",
+	[Q_USER_BY_ID] =
+	    "SELECT id, email, name, roles, '', disabled, created_at "
+	    "FROM users WHERE id = ?1",
+	[Q_USERS_LIST] =
+	    "SELECT id, email, name, roles, '', disabled, created_at "
+	    "FROM users ORDER BY email",
+	[Q_USER_DISABLE] =
+	    "UPDATE users SET disabled = 1 WHERE email = ?1",
+	[Q_USER_SET_PASSWORD] =
+	    "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+	[Q_SESSION_INSERT] =
+	    "INSERT INTO sessions (hash, user_id, created_at, last_seen) "
+	    "VALUES (?1, ?2, ?3, ?3)",
+	[Q_SESSION_USER] =
+	    "SELECT u.id, u.email, u.name, u.roles, '', u.disabled, "
+	    "u.created_at, s.last_seen FROM sessions s "
+	    "JOIN users u ON u.id = s.user_id "
+	    "WHERE s.hash = ?1 AND s.created_at > ?2 AND s.last_seen > ?3 "
+	    "AND u.disabled = 0",
+	[Q_SESSION_TOUCH] =
+	    "UPDATE sessions SET last_seen = ?2 WHERE hash = ?1",
+	[Q_SESSION_DELETE] =
+	    "DELETE FROM sessions WHERE hash = ?1",
+	[Q_SESSIONS_PURGE] =
+	    "DELETE FROM sessions WHERE created_at <= ?1 OR last_seen <= ?2",
+	[Q_TOKEN_API_INSERT] =
+	    "INSERT INTO api_tokens (hash, user_id, name, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[Q_TOKEN_API_USER] =
+	    "SELECT u.id, u.email, u.name, u.roles, '', u.disabled, "
+	    "u.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id "
+	    "WHERE t.hash = ?1 AND t.revoked_at IS NULL AND u.disabled = 0",
+	[Q_LOGIN_FAIL_INSERT] =
+	    "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
+	[Q_LOGIN_FAIL_COUNT] =
+	    "SELECT count(*) FROM login_failures WHERE key = ?1 AND at >= ?2",
+	[Q_LOGIN_FAIL_CLEAR] =
+	    "DELETE FROM login_failures WHERE key = ?1",
+	[Q_AUDIT_LAST] =
+	    "SELECT hash FROM audit ORDER BY id DESC LIMIT 1",
+	[Q_AUDIT_INSERT] =
+	    "INSERT INTO audit (at, actor, action, case_id, details, "
+	    "prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[Q_AUDIT_HEAD_SET] =
+	    "INSERT INTO audit_head (id, rows, hash) VALUES (1, 1, ?1) "
+	    "ON CONFLICT (id) DO UPDATE SET rows = rows + 1, hash = ?1",
+	[Q_AUDIT_HEAD_GET] =
+	    "SELECT rows, hash FROM audit_head WHERE id = 1",
+	[Q_AUDIT_ALL] =
+	    "SELECT id, at, actor, action, case_id, details, prev_hash, hash "
+	    "FROM audit ORDER BY id",
+	[Q_AUDIT_BY_CASE] =
+	    "SELECT id, at, actor, action, case_id, details, prev_hash, hash "
+	    "FROM audit WHERE case_id = ?1 ORDER BY id DESC LIMIT ?2",
+	[Q_CASE_STATE_SET] =
+	    "UPDATE cases SET state = ?3, updated_at = ?4 "
+	    "WHERE id = ?1 AND state = ?2",
+	[Q_CASE_ASSIGN] =
+	    "UPDATE cases SET assignee_id = nullif(?2, 0), updated_at = ?3 "
+	    "WHERE id = ?1",
+	[Q_CASE_SCORE] =
+	    "UPDATE cases SET staff_cvss = ?2, score = ?3, severity = ?4, "
+	    "staff_cwe = ?5, due_at = nullif(?6, 0), updated_at = ?7 "
+	    "WHERE id = ?1",
+	[Q_CASE_DUPLICATE] =
+	    "UPDATE cases SET duplicate_of = nullif(?2, 0), updated_at = ?3 "
+	    "WHERE id = ?1",
+	[Q_CASE_STATE_OF] =
+	    "SELECT state FROM cases WHERE id = ?1",
+	[Q_CASE_ID_BY_TRACKING] =
+	    "SELECT id FROM cases WHERE tracking_id = ?1",
+	[Q_STATE_COUNTS] =
+	    "SELECT state, n FROM state_counts WHERE n > 0 ORDER BY state",
 };
 
 struct conn {
 	sqlite3		*db;
 	sqlite3_stmt	*st[Q__MAX];
+	sqlite3_stmt	*qv[QV_MAX];
 	struct conn	*next_free;
 };
+
+#define TERMINAL_STATES \
+	"('closed', 'rejected', 'duplicate', 'not_reproducible')"
+#define CLOSED_STATES \
+	"('closed', 'rejected', 'duplicate', 'not_reproducible', 'released')"
+
+static const char *const sort_sql[SORT__MAX] = {
+	[SORT_CREATED_DESC] = "c.created_at DESC, c.id DESC",
+	[SORT_CREATED_ASC] = "c.created_at ASC, c.id ASC",
+	[SORT_UPDATED_DESC] = "c.updated_at DESC, c.id DESC",
+	[SORT_SEVERITY_DESC] = "c.score DESC, c.created_at DESC",
+	[SORT_DUE_ASC] = "coalesce(c.due_at, 9223372036854775807) ASC, "
+	    "c.created_at ASC",
+};
+
+/* ?1 state ?2 product ?3 severity ?4 channel ?5 assignee ?6 overdue
+ * ?7 now ?8 fts query ?9 limit ?10 offset */
+static void
+queue_sql(char *out, size_t len, int state_eq, int fts, int sort, int count)
+{
+	snprintf(out, len, "SELECT %s FROM cases c%s WHERE %s "
+	    "AND (?2 IS NULL OR c.product = ?2 OR "
+	    "(c.product = 'other' AND c.product_other = ?2)) "
+	    "AND (?3 IS NULL OR c.severity = ?3 OR "
+	    "(?3 = 'unscored' AND c.severity = '')) "
+	    "AND (?4 IS NULL OR c.channel = ?4) "
+	    "AND (?5 = 0 OR c.assignee_id = ?5 OR "
+	    "(?5 = -1 AND c.assignee_id IS NULL)) "
+	    "AND (?6 = 0 OR (c.due_at < ?7 AND c.state NOT IN "
+	    CLOSED_STATES ")) "
+	    "%s %s%s%s",
+	    count ? "count(*)" : "c.id, c.tracking_id, c.title, c.state, "
+	    "c.channel, CASE WHEN c.product = 'other' THEN c.product_other "
+	    "ELSE c.product END, c.severity, c.score, "
+	    "coalesce((SELECT name FROM users WHERE id = c.assignee_id), ''), "
+	    "c.created_at, c.updated_at, coalesce(c.due_at, 0)",
+	    count ? "" : "",
+	    state_eq ? "c.state = ?1" : "(?1 IS NULL OR (?1 = 'open' AND "
+	    "c.state NOT IN " TERMINAL_STATES "))",
+	    fts ? "AND c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts "
+	    "MATCH ?8)" : "AND (?8 IS NULL OR 1)",
+	    count ? "" : "ORDER BY ", count ? "" : sort_sql[sort],
+	    count ? "" : " LIMIT ?9 OFFSET ?10");
+}
+
+static int
+qv_index(int state_eq, int fts, int sort, int count)
+{
+	if (count)
+		return QV_PAGES + state_eq * 2 + fts;
+	return (state_eq * 2 + fts) * SORT__MAX + sort;
+}
 
 struct sq {
 	char		*path;
@@ -182,6 +351,9 @@ conn_prepare(struct conn *c)
 {
 	int i;
 
+	char sql[2048];
+	int se, fts, so;
+
 	for (i = 0; i < Q__MAX; i++) {
 		assert(qsql[i] != NULL);
 		if (sqlite3_prepare_v3(c->db, qsql[i], -1,
@@ -191,6 +363,21 @@ conn_prepare(struct conn *c)
 			return -1;
 		}
 	}
+	for (se = 0; se < 2; se++)
+		for (fts = 0; fts < 2; fts++)
+			for (so = 0; so <= SORT__MAX; so++) {
+				int cnt = so == SORT__MAX;
+				i = qv_index(se, fts, cnt ? 0 : so, cnt);
+				queue_sql(sql, sizeof(sql), se, fts, so, cnt);
+				if (sqlite3_prepare_v3(c->db, sql, -1,
+				    SQLITE_PREPARE_PERSISTENT, &c->qv[i],
+				    NULL) != SQLITE_OK) {
+					log_err("sqlite: preparing queue "
+					    "statement %d: %s", i,
+					    sqlite3_errmsg(c->db));
+					return -1;
+				}
+			}
 	return 0;
 }
 
@@ -274,6 +461,8 @@ sq_close(void *p)
 	for (i = 0; i < s->nconns; i++) {
 		for (j = 0; j < Q__MAX; j++)
 			sqlite3_finalize(s->conns[i].st[j]);
+		for (j = 0; j < QV_MAX; j++)
+			sqlite3_finalize(s->conns[i].qv[j]);
 		sqlite3_close(s->conns[i].db);
 	}
 	pthread_mutex_destroy(&s->mtx);
@@ -309,6 +498,10 @@ release(struct sq *s, struct conn *c)
 	for (i = 0; i < Q__MAX; i++) {
 		sqlite3_reset(c->st[i]);
 		sqlite3_clear_bindings(c->st[i]);
+	}
+	for (i = 0; i < QV_MAX; i++) {
+		sqlite3_reset(c->qv[i]);
+		sqlite3_clear_bindings(c->qv[i]);
 	}
 	pthread_mutex_lock(&s->mtx);
 	c->next_free = s->free_list;
@@ -586,6 +779,7 @@ create_fn(struct conn *c, void *p)
 	for (i = 0; i < NCASE_FIELDS; i++)
 		bind_text(st, 5 + i, nc->field[i]);
 	sqlite3_bind_int64(st, 24, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 25, (sqlite3_int64)nc->due_at);
 	if ((rc = step_done(c, Q_CASE_INSERT, "insert case")) != STORE_OK)
 		return rc;
 	id = sqlite3_last_insert_rowid(c->db);
@@ -653,10 +847,19 @@ load_case(struct conn *c, int64_t id, struct arena *ar, struct store_case *out)
 		f[i] = col_text(ar, st, 9 + i);
 	f[RF_ATTACHMENTS] = "";
 	out->field = f;
+	out->assignee_id = sqlite3_column_int64(st, 28);
+	out->assignee = col_text(ar, st, 29);
+	out->staff_cvss = col_text(ar, st, 30);
+	out->staff_cwe = col_text(ar, st, 31);
+	out->severity = col_text(ar, st, 32);
+	out->score = sqlite3_column_double(st, 33);
+	out->due_at = (time_t)sqlite3_column_int64(st, 34);
 	sqlite3_reset(st);
 	for (i = 0; i < RF__MAX; i++)
 		if (f[i] == NULL)
 			return STORE_ERR;
+	if (out->severity == NULL || out->assignee == NULL)
+		return STORE_ERR;
 	return STORE_OK;
 }
 
@@ -1053,6 +1256,840 @@ sq_user_add(void *p, const struct store_user_new *u, int64_t *idp)
 	return rc;
 }
 
+/* ---- the audit log ---- */
+
+/* Appends one audit row inside the current write transaction. */
+static int
+audit_tx(struct conn *c, time_t now, const char *actor, const char *action,
+    int64_t case_id, const char *details)
+{
+	struct store_audit a;
+	sqlite3_stmt *st = c->st[Q_AUDIT_LAST];
+	const void *h;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		h = sqlite3_column_blob(st, 0);
+		if (h == NULL || sqlite3_column_bytes(st, 0) != STORE_HASH_LEN) {
+			sqlite3_reset(st);
+			log_err("sqlite: audit chain head is malformed");
+			return STORE_ERR;
+		}
+		memcpy(a.prev_hash, h, STORE_HASH_LEN);
+	} else if (rc != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return step_fail(c, rc, "audit head");
+	}
+	sqlite3_reset(st);
+	a.at = now;
+	a.actor = actor ? actor : "";
+	a.action = action;
+	a.case_id = case_id;
+	a.details = details ? details : "";
+	store_audit_hash(a.hash, a.prev_hash, &a);
+	st = c->st[Q_AUDIT_INSERT];
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	bind_text(st, 2, a.actor);
+	bind_text(st, 3, a.action);
+	sqlite3_bind_int64(st, 4, case_id);
+	bind_text(st, 5, a.details);
+	sqlite3_bind_blob(st, 6, a.prev_hash, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 7, a.hash, STORE_HASH_LEN, SQLITE_STATIC);
+	if ((rc = step_done(c, Q_AUDIT_INSERT, "insert audit")) != STORE_OK)
+		return rc;
+	st = c->st[Q_AUDIT_HEAD_SET];
+	sqlite3_bind_blob(st, 1, a.hash, STORE_HASH_LEN, SQLITE_STATIC);
+	return step_done(c, Q_AUDIT_HEAD_SET, "audit head");
+}
+
+struct audit_arg {
+	time_t now;
+	const char *actor, *action, *details;
+	int64_t case_id;
+};
+
+static int
+audit_fn(struct conn *c, void *p)
+{
+	struct audit_arg *a = p;
+
+	return audit_tx(c, a->now, a->actor, a->action, a->case_id,
+	    a->details);
+}
+
+static int
+sq_audit_add(void *p, time_t now, const char *actor, const char *action,
+    int64_t case_id, const char *details)
+{
+	struct audit_arg a = { now, actor, action, details, case_id };
+
+	return tx_write(p, audit_fn, &a);
+}
+
+static int
+audit_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_audit *a = p;
+	const void *h;
+
+	memset(a, 0, sizeof(*a));
+	a->id = sqlite3_column_int64(st, 0);
+	a->at = (time_t)sqlite3_column_int64(st, 1);
+	a->actor = col_text(ar, st, 2);
+	a->action = col_text(ar, st, 3);
+	a->case_id = sqlite3_column_int64(st, 4);
+	a->details = col_text(ar, st, 5);
+	if ((h = sqlite3_column_blob(st, 6)) != NULL &&
+	    sqlite3_column_bytes(st, 6) == STORE_HASH_LEN)
+		memcpy(a->prev_hash, h, STORE_HASH_LEN);
+	if ((h = sqlite3_column_blob(st, 7)) != NULL &&
+	    sqlite3_column_bytes(st, 7) == STORE_HASH_LEN)
+		memcpy(a->hash, h, STORE_HASH_LEN);
+	return a->details == NULL ? -1 : 0;
+}
+
+static int
+sq_audit_list(void *p, int64_t case_id, int limit, struct arena *ar,
+    struct store_audit **out, size_t *n)
+{
+	return list_query(p, Q_AUDIT_BY_CASE, case_id, limit, ar, (void **)out,
+	    n, sizeof(**out), audit_row);
+}
+
+static int
+sq_audit_verify(void *p, int64_t *bad_id, const char **why, int64_t *rows)
+{
+	struct sq *s = p;
+	struct conn *c;
+	struct store_audit a;
+	struct arena ar;
+	unsigned char prev[STORE_HASH_LEN] = { 0 }, want[STORE_HASH_LEN];
+	int64_t n = 0, head_rows = -1, last_id = 0;
+	unsigned char head[STORE_HASH_LEN] = { 0 };
+	const void *h;
+	sqlite3_stmt *st;
+	int rc, result = 1;
+
+	*bad_id = 0;
+	*why = NULL;
+	if ((c = acquire(s)) == NULL)
+		return STORE_ERR;
+	/* One read transaction: a consistent snapshot of chain and head. */
+	sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL);
+	st = c->st[Q_AUDIT_HEAD_GET];
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		head_rows = sqlite3_column_int64(st, 0);
+		if ((h = sqlite3_column_blob(st, 1)) != NULL &&
+		    sqlite3_column_bytes(st, 1) == STORE_HASH_LEN)
+			memcpy(head, h, STORE_HASH_LEN);
+	}
+	sqlite3_reset(st);
+	st = c->st[Q_AUDIT_ALL];
+	util_arena_init(&ar, 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (audit_row(st, &ar, &a) == -1) {
+			result = STORE_ERR;
+			break;
+		}
+		n++;
+		if (memcmp(a.prev_hash, prev, STORE_HASH_LEN) != 0) {
+			*bad_id = a.id;
+			*why = "the row does not follow the previous row "
+			    "(a row was deleted, inserted or reordered)";
+			result = 0;
+			break;
+		}
+		store_audit_hash(want, a.prev_hash, &a);
+		if (memcmp(want, a.hash, STORE_HASH_LEN) != 0) {
+			*bad_id = a.id;
+			*why = "the row's content does not match its hash "
+			    "(the row was edited)";
+			result = 0;
+			break;
+		}
+		memcpy(prev, a.hash, STORE_HASH_LEN);
+		last_id = a.id;
+		util_arena_release(&ar);
+	}
+	util_arena_release(&ar);
+	sqlite3_reset(st);
+	if (result == 1 && rc != SQLITE_DONE)
+		result = STORE_ERR;
+	if (result == 1 && ((n == 0 && head_rows > 0) || (n > 0 &&
+	    (head_rows != n || memcmp(head, prev, STORE_HASH_LEN) != 0)))) {
+		*bad_id = last_id + 1;
+		*why = "the chain does not end at the recorded head "
+		    "(rows were removed from the end, or the head was altered)";
+		result = 0;
+	}
+	sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	release(s, c);
+	*rows = n;
+	return result;
+}
+
+/* ---- users, sessions, tokens, throttling ---- */
+
+static int
+user_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_user *u = p;
+
+	memset(u, 0, sizeof(*u));
+	u->id = sqlite3_column_int64(st, 0);
+	u->email = col_text(ar, st, 1);
+	u->name = col_text(ar, st, 2);
+	u->roles = col_text(ar, st, 3);
+	u->password_hash = col_text(ar, st, 4);
+	u->disabled = sqlite3_column_int(st, 5);
+	u->created_at = (time_t)sqlite3_column_int64(st, 6);
+	return u->password_hash == NULL ? -1 : 0;
+}
+
+/* Runs a one-row query bound to a text or a blob or an int64 key. */
+static int
+one_row(struct sq *s, enum q q, const char *text, const void *blob,
+    int64_t id, struct arena *ar, void *out,
+    int (*row)(sqlite3_stmt *, struct arena *, void *))
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((c = acquire(s)) == NULL)
+		return STORE_ERR;
+	st = c->st[q];
+	if (text != NULL)
+		bind_text(st, 1, text);
+	else if (blob != NULL)
+		sqlite3_bind_blob(st, 1, blob, STORE_HASH_LEN, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = row(st, ar, out) == -1 ? STORE_ERR : STORE_OK;
+	else if (rc == SQLITE_DONE)
+		rc = STORE_NONE;
+	else {
+		log_err("sqlite: query %d: %s", (int)q, sqlite3_errmsg(c->db));
+		rc = STORE_ERR;
+	}
+	sqlite3_reset(st);
+	release(s, c);
+	return rc;
+}
+
+static int
+sq_user_by_email(void *p, const char *email, struct arena *ar,
+    struct store_user *u)
+{
+	return one_row(p, Q_USER_BY_EMAIL, email, NULL, 0, ar, u, user_row);
+}
+
+static int
+sq_user_get(void *p, int64_t id, struct arena *ar, struct store_user *u)
+{
+	return one_row(p, Q_USER_BY_ID, NULL, NULL, id, ar, u, user_row);
+}
+
+static int
+sq_users_list(void *p, struct arena *ar, struct store_user **u, size_t *n)
+{
+	return list_query(p, Q_USERS_LIST, -1, -1, ar, (void **)u, n,
+	    sizeof(**u), user_row);
+}
+
+/* A generic one-statement write: binds are described by a format,
+ * 't' text, 'b' hash blob, 'i' int64, 'd' double. */
+struct simple_arg {
+	enum q q;
+	const char *fmt;
+	const void *v[8];
+	int64_t i[8];
+	double d[8];
+	int changes;
+};
+
+static int
+simple_fn(struct conn *c, void *p)
+{
+	struct simple_arg *a = p;
+	sqlite3_stmt *st = c->st[a->q];
+	int k, rc;
+
+	for (k = 0; a->fmt[k] != '\0'; k++) {
+		switch (a->fmt[k]) {
+		case 't':
+			bind_text(st, k + 1, a->v[k]);
+			break;
+		case 'b':
+			sqlite3_bind_blob(st, k + 1, a->v[k], STORE_HASH_LEN,
+			    SQLITE_STATIC);
+			break;
+		case 'd':
+			sqlite3_bind_double(st, k + 1, a->d[k]);
+			break;
+		default:
+			sqlite3_bind_int64(st, k + 1, a->i[k]);
+		}
+	}
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return step_fail(c, rc, "write");
+	a->changes = sqlite3_changes(c->db);
+	return STORE_OK;
+}
+
+static int
+simple_write(struct sq *s, struct simple_arg *a)
+{
+	int rc = tx_write(s, simple_fn, a);
+
+	if (rc == STORE_OK && a->changes == 0)
+		return STORE_NONE;
+	return rc;
+}
+
+static int
+sq_user_disable(void *p, const char *email, time_t now)
+{
+	struct simple_arg a = { .q = Q_USER_DISABLE, .fmt = "t",
+	    .v = { email } };
+
+	(void)now;
+	return simple_write(p, &a);
+}
+
+static int
+sq_user_set_password(void *p, int64_t id, const char *hash, time_t now)
+{
+	struct simple_arg a = { .q = Q_USER_SET_PASSWORD, .fmt = "it",
+	    .i = { id }, .v = { NULL, hash } };
+
+	(void)now;
+	return simple_write(p, &a);
+}
+
+static int
+sq_session_add(void *p, const unsigned char *hash, int64_t user_id,
+    time_t now)
+{
+	struct simple_arg a = { .q = Q_SESSION_INSERT, .fmt = "bii",
+	    .v = { hash }, .i = { 0, user_id, (int64_t)now } };
+
+	return simple_write(p, &a);
+}
+
+static int
+sq_session_delete(void *p, const unsigned char *hash)
+{
+	struct simple_arg a = { .q = Q_SESSION_DELETE, .fmt = "b",
+	    .v = { hash } };
+	int rc = simple_write(p, &a);
+
+	return rc == STORE_NONE ? STORE_OK : rc;
+}
+
+static int
+sq_session_user(void *p, const unsigned char *hash, time_t now, time_t idle,
+    time_t absolute, struct arena *ar, struct store_user *u)
+{
+	struct sq *s = p;
+	struct conn *c;
+	sqlite3_stmt *st;
+	time_t last = 0;
+	int rc;
+
+	if ((c = acquire(s)) == NULL)
+		return STORE_ERR;
+	st = c->st[Q_SESSION_USER];
+	sqlite3_bind_blob(st, 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)(now - absolute));
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)(now - idle));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		rc = user_row(st, ar, u) == -1 ? STORE_ERR : STORE_OK;
+		last = (time_t)sqlite3_column_int64(st, 7);
+	} else if (rc == SQLITE_DONE)
+		rc = STORE_NONE;
+	else
+		rc = STORE_ERR;
+	sqlite3_reset(st);
+	release(s, c);
+	/* Slide the idle expiry, at most once a minute (each write is an
+	 * fsync). */
+	if (rc == STORE_OK && now - last >= 60) {
+		struct simple_arg a = { .q = Q_SESSION_TOUCH, .fmt = "bi",
+		    .v = { hash }, .i = { 0, (int64_t)now } };
+		if (simple_write(s, &a) == STORE_ERR)
+			return STORE_ERR;
+	}
+	return rc;
+}
+
+static int
+sq_token_add(void *p, const unsigned char *hash, int64_t user_id,
+    const char *name, time_t now)
+{
+	struct simple_arg a = { .q = Q_TOKEN_API_INSERT, .fmt = "biti",
+	    .v = { hash, NULL, name }, .i = { 0, user_id, 0, (int64_t)now } };
+
+	return simple_write(p, &a);
+}
+
+static int
+sq_token_user(void *p, const unsigned char *hash, time_t now,
+    struct arena *ar, struct store_user *u)
+{
+	(void)now;
+	return one_row(p, Q_TOKEN_API_USER, NULL, hash, 0, ar, u, user_row);
+}
+
+static int
+sq_login_failure_add(void *p, const char *key, time_t now)
+{
+	struct simple_arg a = { .q = Q_LOGIN_FAIL_INSERT, .fmt = "ti",
+	    .v = { key }, .i = { 0, (int64_t)now } };
+
+	return simple_write(p, &a);
+}
+
+static int
+sq_login_failures(void *p, const char *key, time_t since)
+{
+	struct sq *s = p;
+	struct conn *c;
+	sqlite3_stmt *st;
+	int n = -1;
+
+	if ((c = acquire(s)) == NULL)
+		return -1;
+	st = c->st[Q_LOGIN_FAIL_COUNT];
+	bind_text(st, 1, key);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	release(s, c);
+	return n;
+}
+
+static int
+sq_login_failures_clear(void *p, const char *key)
+{
+	struct simple_arg a = { .q = Q_LOGIN_FAIL_CLEAR, .fmt = "t",
+	    .v = { key } };
+	int rc = simple_write(p, &a);
+
+	return rc == STORE_NONE ? STORE_OK : rc;
+}
+
+/* ---- staff changes to cases ---- */
+
+static int
+insert_event_audit(struct conn *c, int64_t case_id, time_t now,
+    const struct store_actor *who, const char *kind, const char *from,
+    const char *to, const char *reason, const char *audit_details)
+{
+	int rc;
+
+	if ((rc = insert_event(c, case_id, now, who->name, kind, from, to,
+	    reason)) != STORE_OK)
+		return rc;
+	return audit_tx(c, now, who->name, kind, case_id, audit_details);
+}
+
+struct change_arg {
+	int64_t case_id, other;
+	const char *from, *to, *reason, *text, *text2, *text3;
+	double d;
+	time_t now, due;
+	const struct store_actor *who;
+	int internal;
+	int64_t id;
+	const struct store_new_message *msg;
+};
+
+static int
+transition_tx(struct conn *c, struct change_arg *a, const char *from,
+    const char *to, const struct store_actor *who, const char *reason)
+{
+	sqlite3_stmt *st = c->st[Q_CASE_STATE_SET];
+	char details[256];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, a->case_id);
+	bind_text(st, 2, from);
+	bind_text(st, 3, to);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)a->now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return step_fail(c, rc, "transition");
+	if (sqlite3_changes(c->db) == 0)
+		return STORE_NONE;	/* no longer in `from` */
+	snprintf(details, sizeof(details), "%s -> %s", from, to);
+	return insert_event_audit(c, a->case_id, a->now, who, "transition",
+	    from, to, reason, details);
+}
+
+static int
+transition_fn(struct conn *c, void *p)
+{
+	struct change_arg *a = p;
+	int rc = transition_tx(c, a, a->from, a->to, a->who, a->reason);
+
+	/* STORE_NONE: nothing changed; commit the empty transaction. */
+	return rc;
+}
+
+static int
+sq_case_transition(void *p, int64_t case_id, const char *from, const char *to,
+    const struct store_actor *who, const char *reason, time_t now)
+{
+	struct change_arg a = { .case_id = case_id, .from = from, .to = to,
+	    .who = who, .reason = reason, .now = now };
+
+	return tx_write(p, transition_fn, &a);
+}
+
+static int
+assign_fn(struct conn *c, void *p)
+{
+	struct change_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_CASE_ASSIGN];
+	char details[64];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, a->case_id);
+	sqlite3_bind_int64(st, 2, a->other);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)a->now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return step_fail(c, rc, "assign");
+	if (sqlite3_changes(c->db) == 0)
+		return STORE_NONE;
+	snprintf(details, sizeof(details), "assignee user %lld",
+	    (long long)a->other);
+	return insert_event_audit(c, a->case_id, a->now, a->who, "assign", "",
+	    "", a->text ? a->text : "", details);
+}
+
+static int
+sq_case_assign(void *p, int64_t case_id, int64_t assignee,
+    const struct store_actor *who, time_t now)
+{
+	struct change_arg a = { .case_id = case_id, .other = assignee,
+	    .who = who, .now = now };
+	struct store_user u;
+	struct arena ar;
+	int rc;
+
+	util_arena_init(&ar, 0);
+	if (assignee != 0) {
+		rc = sq_user_get(p, assignee, &ar, &u);
+		if (rc != STORE_OK || u.disabled) {
+			util_arena_release(&ar);
+			return rc == STORE_ERR ? STORE_ERR : STORE_NONE;
+		}
+		a.text = util_arena_printf(&ar, "assigned to %s", u.name);
+	} else
+		a.text = "unassigned";
+	rc = tx_write(p, assign_fn, &a);
+	util_arena_release(&ar);
+	return rc;
+}
+
+static int
+score_fn(struct conn *c, void *p)
+{
+	struct change_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_CASE_SCORE];
+	char *details;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, a->case_id);
+	bind_text(st, 2, a->text);
+	sqlite3_bind_double(st, 3, a->d);
+	bind_text(st, 4, a->text2);
+	bind_text(st, 5, a->text3);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)a->due);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)a->now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return step_fail(c, rc, "score");
+	if (sqlite3_changes(c->db) == 0)
+		return STORE_NONE;
+	details = sqlite3_mprintf("cvss %s score %.1f severity %s cwe %s",
+	    a->text, a->d, a->text2, a->text3);
+	if (details == NULL)
+		return STORE_ERR;
+	rc = insert_event_audit(c, a->case_id, a->now, a->who, "score", "", "",
+	    details, details);
+	sqlite3_free(details);
+	return rc;
+}
+
+static int
+sq_case_score(void *p, int64_t case_id, const char *vector, double score,
+    const char *severity, const char *cwe, time_t due_at,
+    const struct store_actor *who, time_t now)
+{
+	struct change_arg a = { .case_id = case_id, .text = vector,
+	    .d = score, .text2 = severity, .text3 = cwe, .due = due_at,
+	    .who = who, .now = now };
+
+	return tx_write(p, score_fn, &a);
+}
+
+static int
+duplicate_fn(struct conn *c, void *p)
+{
+	struct change_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_CASE_DUPLICATE];
+	char details[64];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, a->case_id);
+	sqlite3_bind_int64(st, 2, a->other);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)a->now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return step_fail(c, rc, "duplicate");
+	if (sqlite3_changes(c->db) == 0)
+		return STORE_NONE;
+	snprintf(details, sizeof(details), "duplicate of case %lld",
+	    (long long)a->other);
+	if ((rc = insert_event_audit(c, a->case_id, a->now, a->who,
+	    "duplicate", "", "", details, details)) != STORE_OK)
+		return rc;
+	if (a->from != NULL && a->to != NULL)
+		return transition_tx(c, a, a->from, a->to, a->who, details);
+	return STORE_OK;
+}
+
+static int
+sq_case_duplicate(void *p, int64_t case_id, int64_t of, const char *from,
+    const char *to, const struct store_actor *who, time_t now)
+{
+	struct change_arg a = { .case_id = case_id, .other = of, .who = who,
+	    .now = now, .from = from, .to = to };
+
+	if (of == case_id)
+		return STORE_NONE;
+	return tx_write(p, duplicate_fn, &a);
+}
+
+static int
+staff_message_fn(struct conn *c, void *p)
+{
+	struct change_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_MESSAGE_INSERT];
+	int rc;
+
+	if (a->from != NULL && a->to != NULL &&
+	    (rc = transition_tx(c, a, a->from, a->to, a->who,
+	    a->text)) != STORE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, a->case_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)a->now);
+	bind_text(st, 3, "staff");
+	bind_text(st, 4, a->who->name);
+	bind_text(st, 5, a->text);
+	sqlite3_bind_int(st, 6, a->internal ? 1 : 0);
+	if ((rc = step_done(c, Q_MESSAGE_INSERT, "insert message")) != STORE_OK)
+		return rc;
+	a->id = sqlite3_last_insert_rowid(c->db);
+	st = c->st[Q_CASE_TOUCH];
+	sqlite3_bind_int64(st, 1, a->case_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)a->now);
+	if ((rc = step_done(c, Q_CASE_TOUCH, "touch case")) != STORE_OK)
+		return rc;
+	return insert_event_audit(c, a->case_id, a->now, a->who, "message",
+	    "", "", a->internal ? "internal note" : "staff",
+	    a->internal ? "internal note" : "message to researcher");
+}
+
+static int
+sq_case_message_staff(void *p, int64_t case_id, const struct store_actor *who,
+    const char *body, int internal, const char *from_state,
+    const char *to_state, time_t now, int64_t *idp)
+{
+	struct change_arg a = { .case_id = case_id, .who = who, .text = body,
+	    .internal = internal, .from = from_state, .to = to_state,
+	    .now = now };
+	int rc;
+
+	rc = tx_write(p, staff_message_fn, &a);
+	if (rc == STORE_OK && idp != NULL)
+		*idp = a.id;
+	return rc;
+}
+
+static int
+researcher_message_fn(struct conn *c, void *p)
+{
+	struct change_arg *a = p;
+	struct msg_arg m = { a->msg, 0 };
+	struct store_actor sys = { 0, "system" };
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = message_fn(c, &m)) != STORE_OK)
+		return rc;
+	a->id = m.id;
+	if (a->from == NULL || a->to == NULL)
+		return STORE_OK;
+	/* Only if the case waits in `from`: a state test, not an error. */
+	st = c->st[Q_CASE_STATE_OF];
+	sqlite3_bind_int64(st, 1, a->case_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st,
+	    0), a->from) == 0) {
+		sqlite3_reset(st);
+		rc = transition_tx(c, a, a->from, a->to, &sys,
+		    "the researcher replied");
+		return rc == STORE_NONE ? STORE_OK : rc;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK :
+	    step_fail(c, rc, "case state");
+}
+
+static int
+sq_case_message_researcher(void *p, const struct store_new_message *m,
+    const char *from_state, const char *to_state)
+{
+	struct change_arg a = { .case_id = m->case_id, .msg = m,
+	    .from = from_state, .to = to_state, .now = m->now };
+
+	return tx_write(p, researcher_message_fn, &a);
+}
+
+static int
+id_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	(void)ar;
+	*(int64_t *)p = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
+static int
+sq_case_by_tracking(void *p, const char *tid, struct arena *ar,
+    struct store_case *out)
+{
+	int64_t id;
+	int rc;
+
+	rc = one_row(p, Q_CASE_ID_BY_TRACKING, tid, NULL, 0, ar, &id, id_row);
+	if (rc != STORE_OK)
+		return rc;
+	return sq_case_get(p, id, ar, out);
+}
+
+/* ---- the queue ---- */
+
+static int
+sq_queue(void *p, const struct store_queue_filter *f, struct arena *ar,
+    struct store_queue_row **rows, size_t *nrows, int64_t *total)
+{
+	struct sq *s = p;
+	struct conn *c;
+	sqlite3_stmt *st;
+	struct store_queue_row *out;
+	int state_eq, fts, k, rc = STORE_OK, limit;
+	size_t n = 0;
+
+	state_eq = f->state != NULL && strcmp(f->state, "open") != 0;
+	fts = f->search != NULL && *f->search != '\0';
+	limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50;
+	if ((out = util_arena_zalloc(ar, sizeof(*out) * (size_t)limit)) ==
+	    NULL)
+		return STORE_ERR;
+	if ((c = acquire(s)) == NULL)
+		return STORE_ERR;
+	for (k = 0; k < 2 && rc == STORE_OK; k++) {
+		st = c->qv[qv_index(state_eq, fts, f->sort < SORT__MAX ?
+		    (int)f->sort : 0, k)];
+		if (f->state)
+			bind_text(st, 1, f->state);
+		if (f->product)
+			bind_text(st, 2, f->product);
+		if (f->severity)
+			bind_text(st, 3, f->severity);
+		if (f->channel)
+			bind_text(st, 4, f->channel);
+		sqlite3_bind_int64(st, 5, f->assignee);
+		sqlite3_bind_int(st, 6, f->overdue ? 1 : 0);
+		sqlite3_bind_int64(st, 7, (sqlite3_int64)f->now);
+		if (fts)
+			bind_text(st, 8, f->search);
+		if (k == 0) {
+			sqlite3_bind_int(st, 9, limit);
+			sqlite3_bind_int(st, 10, f->offset > 0 ? f->offset : 0);
+			while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+			    n < (size_t)limit) {
+				struct store_queue_row *r = &out[n++];
+				r->id = sqlite3_column_int64(st, 0);
+				r->tracking_id = col_text(ar, st, 1);
+				r->title = col_text(ar, st, 2);
+				r->state = col_text(ar, st, 3);
+				r->channel = col_text(ar, st, 4);
+				r->product = col_text(ar, st, 5);
+				r->severity = col_text(ar, st, 6);
+				r->score = sqlite3_column_double(st, 7);
+				r->assignee = col_text(ar, st, 8);
+				r->created_at = sqlite3_column_int64(st, 9);
+				r->updated_at = sqlite3_column_int64(st, 10);
+				r->due_at = sqlite3_column_int64(st, 11);
+				if (r->assignee == NULL)
+					break;
+			}
+		} else {
+			rc = sqlite3_step(st);
+			if (rc == SQLITE_ROW)
+				*total = sqlite3_column_int64(st, 0);
+		}
+		if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+			rc = STORE_OK;
+		else {
+			/* a malformed search expression lands here */
+			log_warn("sqlite: queue: %s", sqlite3_errmsg(c->db));
+			rc = (rc & 0xff) == SQLITE_ERROR ? STORE_NONE :
+			    STORE_ERR;
+		}
+		sqlite3_reset(st);
+	}
+	release(s, c);
+	*rows = out;
+	*nrows = n;
+	return rc;
+}
+
+static int
+count_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_state_count *sc = p;
+
+	sc->state = col_text(ar, st, 0);
+	sc->n = sqlite3_column_int64(st, 1);
+	return sc->state == NULL ? -1 : 0;
+}
+
+static int
+sq_state_counts(void *p, struct arena *ar, struct store_state_count **out,
+    size_t *n)
+{
+	return list_query(p, Q_STATE_COUNTS, -1, -1, ar, (void **)out, n,
+	    sizeof(**out), count_row);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -1075,4 +2112,29 @@ const struct store_ops store_sqlite_ops = {
 	.user_add = sq_user_add,
 	.user_count = sq_user_count,
 	.case_count = sq_case_count,
+	.user_by_email = sq_user_by_email,
+	.user_get = sq_user_get,
+	.users_list = sq_users_list,
+	.user_disable = sq_user_disable,
+	.user_set_password = sq_user_set_password,
+	.session_add = sq_session_add,
+	.session_user = sq_session_user,
+	.session_delete = sq_session_delete,
+	.token_add = sq_token_add,
+	.token_user = sq_token_user,
+	.login_failure_add = sq_login_failure_add,
+	.login_failures = sq_login_failures,
+	.login_failures_clear = sq_login_failures_clear,
+	.audit_add = sq_audit_add,
+	.audit_verify = sq_audit_verify,
+	.audit_list = sq_audit_list,
+	.case_transition = sq_case_transition,
+	.case_assign = sq_case_assign,
+	.case_score = sq_case_score,
+	.case_duplicate = sq_case_duplicate,
+	.case_message_staff = sq_case_message_staff,
+	.case_message_researcher = sq_case_message_researcher,
+	.case_by_tracking = sq_case_by_tracking,
+	.queue = sq_queue,
+	.state_counts = sq_state_counts,
 };

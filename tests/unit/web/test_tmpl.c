@@ -486,10 +486,60 @@ test_load_dir(void **state)
 	assert_null(web_tmpl_load_dir(dir, 1, err, sizeof(err)));
 }
 
+/* Renders "main" of a set made of name/source pairs (NULL-terminated). */
+static void
+expect_set(const char *want, ...)
+{
+	struct tmpl_set *s;
+	struct buf out;
+	va_list ap;
+	const char *name, *src;
+	char err[256];
+
+	assert_non_null(s = web_tmpl_set_new(0));
+	va_start(ap, want);
+	while ((name = va_arg(ap, const char *)) != NULL) {
+		src = va_arg(ap, const char *);
+		if (web_tmpl_add(s, name, src, strlen(src), err,
+		    sizeof(err)) == -1)
+			fail_msg("compile: %s", err);
+	}
+	va_end(ap);
+	util_buf_init(&out, 0);
+	assert_int_equal(web_tmpl_render(s, "main", NULL, &out), 0);
+	assert_int_equal(util_buf_append(&out, "", 0), 0);
+	assert_string_equal(out.data, want);
+	util_buf_release(&out);
+	web_tmpl_set_free(s);
+}
+
 static void
 test_indent(void **state)
 {
 	(void)state;
+	/* Indentation adds up through nested standalone partials. */
+	expect_set("  A\n    B1\n    B2\n",
+	    "main", "  {{>a}}", "a", "A\n  {{>b}}\n", "b", "B1\nB2\n",
+	    (char *)NULL);
+	/* An inline partial is not indented. */
+	expect_set("x  A\nB\n", "main", "x  {{>a}}\n", "a", "A\nB",
+	    (char *)NULL);
+	/* A block's own indentation is replaced by the site's. */
+	expect_set("I say,\n  Hello\n",
+	    "main", "{{<parent}}\n        {{$block}}\n        Hello\n"
+	    "        {{/block}}\n{{/parent}}",
+	    "parent", "I say,\n  {{$block}}\n  Hi there!\n  {{/block}}",
+	    (char *)NULL);
+	expect_set("* a\n* c\n* e",
+	    "main", "* a\n* {{<parent}}{{$block}}\n"
+	    "                {{! big indent }}\n"
+	    "                c{{/block}}{{/parent}}\n* e",
+	    "parent", "{{$block}}x{{/block}}", (char *)NULL);
+	/* Default content keeps its shape. */
+	expect_set("<ul>\n  <li>d</li>\n</ul>\n",
+	    "main", "{{<page}}{{/page}}",
+	    "page", "<ul>\n  {{$items}}\n  <li>d</li>\n  {{/items}}\n"
+	    "</ul>\n", (char *)NULL);
 	/* Standalone lines vanish; inline ones stay. */
 	expect(0, "a\n  {{#t}}\n  b\n  {{/t}}\nc\n", "{\"t\":true}",
 	    "a\n  b\nc\n");
