@@ -25,6 +25,8 @@ const struct command cli_commands[] = {
 	    "create an API token (printed once)" },
 	{ "audit", cmd_audit, "audit verify",
 	    "check the audit log's hash chain" },
+	{ "routes", cmd_routes, "routes",
+	    "print the route table with the roles allowed on each route" },
 	{ "version", cmd_version, "version", "print the version" },
 	{ "help", cmd_help, "help [COMMAND]", "show this help" },
 	{ NULL, NULL, NULL, NULL },

@@ -80,6 +80,7 @@ struct store_ops {
 	int	 (*queue)(void *, const struct store_queue_filter *,
 		    struct arena *, struct store_queue_row **, size_t *,
 		    int64_t *);
+	int	 (*queue_prepare_all)(void *);
 	int	 (*state_counts)(void *, struct arena *,
 		    struct store_state_count **, size_t *);
 };

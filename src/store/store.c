@@ -374,3 +374,9 @@ store_state_counts(struct store *s, struct arena *a,
 {
 	return s->ops->state_counts(s->impl, a, c, n);
 }
+
+int
+store_queue_prepare_all(struct store *s)
+{
+	return s->ops->queue_prepare_all(s->impl);
+}

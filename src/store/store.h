@@ -302,6 +302,8 @@ struct store_queue_row {
 };
 int	store_queue(struct store *, const struct store_queue_filter *,
 	    struct arena *, struct store_queue_row **, size_t *, int64_t *total);
+/* Prepares every statement the queue can use; returns how many failed. */
+int	store_queue_prepare_all(struct store *);
 struct store_state_count { const char *state; int64_t n; };
 int	store_state_counts(struct store *, struct arena *,
 	    struct store_state_count **, size_t *);

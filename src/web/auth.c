@@ -133,7 +133,7 @@ web_auth_csrf_ok(struct req *r, const char *got)
 	return util_ct_equal(want, got, 64);
 }
 
-void
+int
 web_audit(struct req *r, const char *action, int64_t case_id,
     const char *details)
 {
@@ -141,8 +141,11 @@ web_audit(struct req *r, const char *action, int64_t case_id,
 	    util_arena_printf(&r->arena, "anonymous@%s", client_ip(r));
 
 	if (store_audit_add(r->app->store, time(NULL), actor ? actor : "?",
-	    action, case_id, details) != STORE_OK)
+	    action, case_id, details) != STORE_OK) {
 		log_err("audit: could not record %s", action);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- the login form ---- */

@@ -872,7 +872,9 @@ show_case(struct req *r, const struct store_case *c, const struct redo *d,
 	sets(ctx, "score", fmt_score(r, c->score));
 	sets(ctx, "channel", c->channel);
 	sets(ctx, "created", web_fmt_time(r, c->created_at));
-	sets(ctx, "age", fmt_age(r, c->created_at, now));
+	sets(ctx, "age_ago", now - c->created_at < 60 ? "just now" :
+	    util_arena_printf(&r->arena, "%s ago", fmt_age(r, c->created_at,
+	    now)));
 	sets(ctx, "updated", web_fmt_time(r, c->updated_at));
 	sets(ctx, "assignee", c->assignee);
 	sets(ctx, "tier", core_report_tier_label(c->tier));
@@ -1074,7 +1076,9 @@ show_case(struct req *r, const struct store_case *c, const struct redo *d,
 		    d->body ? d->body : "");
 		json_object_set_new(ctx, "message_form", o);
 	}
-	if (may_msg && st == ST_TRIAGE) {
+	/* Only for those the lifecycle lets move triage -> needs_info. */
+	if (may_msg && st == ST_TRIAGE && core_transition_check(ST_TRIAGE,
+	    ST_NEEDS_INFO, ACTOR_STAFF, r->roles, "-", NULL) == 0) {
 		int hints = 0;
 		const char *text = request_info_text(r, c, att, natt, &hints);
 
@@ -1422,8 +1426,10 @@ web_h_case_attachment(struct req *r)
 		return web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
 	if (rc != STORE_OK)
 		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
-	web_audit(r, "attachment.view", c.id, util_arena_printf(&r->arena,
-	    "attachment %lld", id));
+	/* no trace, no file */
+	if (web_audit(r, "attachment.view", c.id, util_arena_printf(
+	    &r->arena, "attachment %lld", id)) == -1)
+		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
 	web_add_header(r, "Content-Disposition", disposition(r,
 	    a.filename ? a.filename : "attachment"));
 	web_add_header(r, "Content-Security-Policy", "sandbox");

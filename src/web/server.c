@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -323,6 +324,40 @@ access_log(struct req *r)
 	log_debug("%s %s %u", r->method, path, r->status);
 }
 
+/* The path and query string of the request, for a redirect back to it
+ * after sign-in (the query string rebuilt from its decoded arguments). */
+static enum MHD_Result
+add_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct req *r = cls;
+	struct buf *b = r->scratch;
+
+	(void)kind;
+	util_buf_putc(b, b->len == 0 ? '?' : '&');
+	util_buf_puts(b, web_url_encode(r, key));
+	if (value != NULL) {
+		util_buf_putc(b, '=');
+		util_buf_puts(b, web_url_encode(r, value));
+	}
+	return MHD_YES;
+}
+
+static const char *
+request_target(struct req *r)
+{
+	struct buf b;
+	const char *out;
+
+	util_buf_init(&b, 2048);
+	r->scratch = &b;
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, r);
+	r->scratch = NULL;
+	out = b.failed ? r->url : util_arena_printf(&r->arena, "%s%s", r->url,
+	    b.data ? b.data : "");
+	util_buf_release(&b);
+	return out ? out : r->url;
+}
+
 /*
  * Resolves who is asking and applies the permission table to the
  * route's action.  Returns 0 to go on, 1 when a reply was queued.
@@ -356,7 +391,7 @@ authorize(struct req *r)
 			return 1;
 		}
 		loc = util_arena_printf(&r->arena, "/login?next=%s",
-		    web_url_encode(r, r->url));
+		    web_url_encode(r, request_target(r)));
 		web_reply_redirect(r, 303, loc ? loc : "/login");
 		return 1;
 	}
@@ -536,6 +571,8 @@ web_app_init(struct web_app *app, const struct config *cfg, struct store *st)
 		if (util_password_hash(app->dummy_hash,
 		    sizeof(app->dummy_hash), pw) == -1)
 			return -1;
+		/* the argon2 work area is freed, but glibc keeps the pages */
+		malloc_trim(0);
 	}
 	app->limits.max_attachment = cfg->max_attachment;
 	app->limits.max_attachments = (size_t)cfg->max_attachments;

@@ -88,6 +88,16 @@ text_ok(const char *s, size_t max, int multiline)
 	    core_text_ok(s, strlen(s), multiline);
 }
 
+/* 1 if s has nothing but white space. */
+static int
+blank(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return 0;
+	return 1;
+}
+
 int
 web_staff_transition(struct req *r, const struct store_case *c,
     const char *to, const char *reason, const char **msg)
@@ -309,7 +319,7 @@ web_staff_message(struct req *r, const struct store_case *c, const char *body,
 		web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
 		return STAFF_REPLIED;
 	}
-	if (body == NULL || core_utf8_len(body) == 0 ||
+	if (body == NULL || blank(body) ||
 	    !text_ok(body, MAX_STAFF_MESSAGE, 1)) {
 		*msg = "Write the message: text of at most 64 KiB.";
 		return STAFF_REFUSED;

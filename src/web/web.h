@@ -72,6 +72,7 @@ struct req {
 	unsigned		 roles;		/* core_roles */
 	char			 session[48];	/* cookie secret: binds CSRF */
 	const char		*client_ip;
+	void			*scratch;	/* for callbacks */
 };
 
 enum route_flags {
@@ -125,7 +126,9 @@ int	web_auth_resolve(struct req *);
 void	web_auth_csrf(struct req *, char *out65);
 /* 1 if got is this session's CSRF token (always 1 for Bearer tokens). */
 int	web_auth_csrf_ok(struct req *, const char *got);
-void	web_audit(struct req *, const char *action, int64_t case_id,
+/* Records an audit row; -1 when it could not be written (the caller
+ * refuses what it was about to show). */
+int	web_audit(struct req *, const char *action, int64_t case_id,
 	    const char *details);
 
 /* Percent-encodes s for a URL (keeps A-Z a-z 0-9 - _ . ~ /). */

@@ -78,14 +78,24 @@ enum q {
 	Q__MAX
 };
 
-/* The queue's statements: every combination of (state filter as an
- * equality or not) x (full-text search or not) x sort order, each as a
- * page query, plus the count queries.  Built from fixed fragments and
- * prepared at open like the table above; no request data ever reaches
- * SQL text. */
-#define QV_PAGES	(2 * 2 * SORT__MAX)
-#define QV_COUNTS	(2 * 2)
-#define QV_MAX		(QV_PAGES + QV_COUNTS)
+/*
+ * The queue's statements.  One statement per "shape" (which filters are
+ * set, the sort order, page or count), so that every filter is a plain
+ * constraint the planner can serve from an index; a single statement
+ * with "?1 IS NULL OR ..." for every filter scanned the whole table.
+ * The SQL text is assembled from the fixed fragments below only (no
+ * request data ever reaches it); a shape is prepared the first time a
+ * connection needs it and kept, and a unit test prepares every shape, so
+ * a typo fails the tests, never a request.
+ */
+enum qf {
+	QF_STATE = 1 << 0, QF_OPEN = 1 << 1, QF_PRODUCT = 1 << 2,
+	QF_SEVERITY = 1 << 3, QF_CHANNEL = 1 << 4, QF_ASSIGNEE = 1 << 5,
+	QF_UNASSIGNED = 1 << 6, QF_OVERDUE = 1 << 7, QF_FTS = 1 << 8,
+	QF__ALL = (1 << 9) - 1
+};
+#define QV_SHAPES	(QF__ALL + 1)
+#define QV_MAX		(QV_SHAPES * (SORT__MAX + 1))
 
 #define CASE_FIELDS \
 	"reporter_name, reporter_email, pgp_key, credit, product, " \
@@ -248,7 +258,7 @@ static const char *const qsql[Q__MAX] = {
 struct conn {
 	sqlite3		*db;
 	sqlite3_stmt	*st[Q__MAX];
-	sqlite3_stmt	*qv[QV_MAX];
+	sqlite3_stmt	**qv;		/* QV_MAX, prepared on first use */
 	struct conn	*next_free;
 };
 
@@ -266,42 +276,76 @@ static const char *const sort_sql[SORT__MAX] = {
 	    "c.created_at ASC",
 };
 
-/* ?1 state ?2 product ?3 severity ?4 channel ?5 assignee ?6 overdue
- * ?7 now ?8 fts query ?9 limit ?10 offset */
+/* ?1 state ?2 product ?3 severity ?4 channel ?5 assignee ?6 now
+ * ?7 fts query ?8 limit ?9 offset */
+static const struct {
+	enum qf		 bit;
+	const char	*sql;
+} qfrag[] = {
+	{ QF_STATE,	"c.state = ?1" },
+	{ QF_OPEN,	"c.state NOT IN " TERMINAL_STATES },
+	{ QF_PRODUCT,	"(c.product = ?2 OR (c.product = 'other' AND "
+			"c.product_other = ?2))" },
+	{ QF_SEVERITY,	"c.severity = ?3" },
+	{ QF_CHANNEL,	"c.channel = ?4" },
+	{ QF_ASSIGNEE,	"c.assignee_id = ?5" },
+	{ QF_UNASSIGNED, "c.assignee_id IS NULL" },
+	{ QF_OVERDUE,	"c.due_at < ?6 AND c.state NOT IN " CLOSED_STATES },
+	{ QF_FTS,	"c.id IN (SELECT rowid FROM cases_fts WHERE "
+			"cases_fts MATCH ?7)" },
+};
+
+/*
+ * A page query sorts and cuts the page on the ids alone (the filters and
+ * sort keys are in covering indexes), then reads just the page's rows:
+ * sorting whole rows meant reading every matching row from the table.
+ */
 static void
-queue_sql(char *out, size_t len, int state_eq, int fts, int sort, int count)
+queue_sql(char *out, size_t len, unsigned shape, int sort, int count)
 {
-	snprintf(out, len, "SELECT %s FROM cases c%s WHERE %s "
-	    "AND (?2 IS NULL OR c.product = ?2 OR "
-	    "(c.product = 'other' AND c.product_other = ?2)) "
-	    "AND (?3 IS NULL OR c.severity = ?3 OR "
-	    "(?3 = 'unscored' AND c.severity = '')) "
-	    "AND (?4 IS NULL OR c.channel = ?4) "
-	    "AND (?5 = 0 OR c.assignee_id = ?5 OR "
-	    "(?5 = -1 AND c.assignee_id IS NULL)) "
-	    "AND (?6 = 0 OR (c.due_at < ?7 AND c.state NOT IN "
-	    CLOSED_STATES ")) "
-	    "%s %s%s%s",
-	    count ? "count(*)" : "c.id, c.tracking_id, c.title, c.state, "
+	char where[1024];
+	size_t i, o = 0;
+	int n = 0;
+
+	for (i = 0; i < sizeof(qfrag) / sizeof(qfrag[0]); i++)
+		if (shape & qfrag[i].bit)
+			o += (size_t)snprintf(where + o, sizeof(where) - o,
+			    "%s%s", n++ ? " AND " : "", qfrag[i].sql);
+	if (n == 0)
+		snprintf(where, sizeof(where), "1");
+	if (count) {
+		snprintf(out, len, "SELECT count(*) FROM cases c WHERE %s",
+		    where);
+		return;
+	}
+	snprintf(out, len, "SELECT c.id, c.tracking_id, c.title, c.state, "
 	    "c.channel, CASE WHEN c.product = 'other' THEN c.product_other "
 	    "ELSE c.product END, c.severity, c.score, "
 	    "coalesce((SELECT name FROM users WHERE id = c.assignee_id), ''), "
-	    "c.created_at, c.updated_at, coalesce(c.due_at, 0)",
-	    count ? "" : "",
-	    state_eq ? "c.state = ?1" : "(?1 IS NULL OR (?1 = 'open' AND "
-	    "c.state NOT IN " TERMINAL_STATES "))",
-	    fts ? "AND c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts "
-	    "MATCH ?8)" : "AND (?8 IS NULL OR 1)",
-	    count ? "" : "ORDER BY ", count ? "" : sort_sql[sort],
-	    count ? "" : " LIMIT ?9 OFFSET ?10");
+	    "c.created_at, c.updated_at, coalesce(c.due_at, 0) "
+	    "FROM (SELECT c.id AS qid FROM cases c WHERE %s ORDER BY %s "
+	    "LIMIT ?8 OFFSET ?9) AS q JOIN cases c ON c.id = q.qid "
+	    "ORDER BY %s", where, sort_sql[sort], sort_sql[sort]);
 }
 
-static int
-qv_index(int state_eq, int fts, int sort, int count)
+/* The prepared statement of a shape, prepared on first use. */
+static sqlite3_stmt *
+queue_stmt(struct conn *c, unsigned shape, int sort, int count)
 {
-	if (count)
-		return QV_PAGES + state_eq * 2 + fts;
-	return (state_eq * 2 + fts) * SORT__MAX + sort;
+	size_t i = (size_t)shape * (SORT__MAX + 1) + (size_t)(count ?
+	    SORT__MAX : sort);
+	char sql[2048];
+
+	if (c->qv[i] == NULL) {
+		queue_sql(sql, sizeof(sql), shape, sort, count);
+		if (sqlite3_prepare_v3(c->db, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &c->qv[i], NULL) != SQLITE_OK) {
+			log_err("sqlite: preparing queue statement %zu: %s", i,
+			    sqlite3_errmsg(c->db));
+			c->qv[i] = NULL;
+		}
+	}
+	return c->qv[i];
 }
 
 struct sq {
@@ -312,6 +356,11 @@ struct sq {
 	struct conn	*free_list;
 	pthread_mutex_t	 mtx;
 	pthread_cond_t	 cv;
+	/* One writer at a time inside this process: threads queue here, in
+	 * order, instead of sleeping in SQLite's busy handler (whose back-off
+	 * of up to 100 ms starved writers under load).  Other processes are
+	 * still kept apart by BEGIN IMMEDIATE and the busy timeout. */
+	pthread_mutex_t	 wmtx;
 };
 
 static int
@@ -336,6 +385,8 @@ conn_open(struct conn *c, const char *path)
 		    c->db ? sqlite3_errmsg(c->db) : "out of memory");
 		return -1;
 	}
+	if ((c->qv = calloc(QV_MAX, sizeof(*c->qv))) == NULL)
+		return -1;
 	sqlite3_busy_timeout(c->db, BUSY_MS);
 	sqlite3_extended_result_codes(c->db, 1);
 	if (exec(c->db, "PRAGMA journal_mode=WAL") == -1 ||
@@ -351,9 +402,6 @@ conn_prepare(struct conn *c)
 {
 	int i;
 
-	char sql[2048];
-	int se, fts, so;
-
 	for (i = 0; i < Q__MAX; i++) {
 		assert(qsql[i] != NULL);
 		if (sqlite3_prepare_v3(c->db, qsql[i], -1,
@@ -363,21 +411,6 @@ conn_prepare(struct conn *c)
 			return -1;
 		}
 	}
-	for (se = 0; se < 2; se++)
-		for (fts = 0; fts < 2; fts++)
-			for (so = 0; so <= SORT__MAX; so++) {
-				int cnt = so == SORT__MAX;
-				i = qv_index(se, fts, cnt ? 0 : so, cnt);
-				queue_sql(sql, sizeof(sql), se, fts, so, cnt);
-				if (sqlite3_prepare_v3(c->db, sql, -1,
-				    SQLITE_PREPARE_PERSISTENT, &c->qv[i],
-				    NULL) != SQLITE_OK) {
-					log_err("sqlite: preparing queue "
-					    "statement %d: %s", i,
-					    sqlite3_errmsg(c->db));
-					return -1;
-				}
-			}
 	return 0;
 }
 
@@ -429,6 +462,7 @@ sq_open(const char *path)
 	}
 	pthread_mutex_init(&s->mtx, NULL);
 	pthread_cond_init(&s->cv, NULL);
+	pthread_mutex_init(&s->wmtx, NULL);
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	s->nconns = ncpu > 0 ? (int)ncpu * 2 + 2 : 4;
 	if (s->nconns > POOL_MAX)
@@ -461,12 +495,14 @@ sq_close(void *p)
 	for (i = 0; i < s->nconns; i++) {
 		for (j = 0; j < Q__MAX; j++)
 			sqlite3_finalize(s->conns[i].st[j]);
-		for (j = 0; j < QV_MAX; j++)
+		for (j = 0; s->conns[i].qv != NULL && j < QV_MAX; j++)
 			sqlite3_finalize(s->conns[i].qv[j]);
+		free(s->conns[i].qv);
 		sqlite3_close(s->conns[i].db);
 	}
 	pthread_mutex_destroy(&s->mtx);
 	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->wmtx);
 	free(s->path);
 	free(s);
 }
@@ -499,10 +535,11 @@ release(struct sq *s, struct conn *c)
 		sqlite3_reset(c->st[i]);
 		sqlite3_clear_bindings(c->st[i]);
 	}
-	for (i = 0; i < QV_MAX; i++) {
-		sqlite3_reset(c->qv[i]);
-		sqlite3_clear_bindings(c->qv[i]);
-	}
+	for (i = 0; i < QV_MAX; i++)
+		if (c->qv[i] != NULL) {
+			sqlite3_reset(c->qv[i]);
+			sqlite3_clear_bindings(c->qv[i]);
+		}
 	pthread_mutex_lock(&s->mtx);
 	c->next_free = s->free_list;
 	s->free_list = c;
@@ -532,6 +569,7 @@ tx_write(struct sq *s, int (*fn)(struct conn *, void *), void *arg)
 
 	if ((c = acquire(s)) == NULL)
 		return STORE_ERR;
+	pthread_mutex_lock(&s->wmtx);
 	for (attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
 		if (attempt > 0)
 			usleep(1000u * (unsigned)(attempt < 20 ? attempt : 20));
@@ -564,6 +602,7 @@ tx_write(struct sq *s, int (*fn)(struct conn *, void *), void *arg)
 	    TX_ATTEMPTS);
 	rc = STORE_ERR;
 out:
+	pthread_mutex_unlock(&s->wmtx);
 	release(s, c);
 	return rc;
 }
@@ -1995,6 +2034,81 @@ sq_case_by_tracking(void *p, const char *tid, struct arena *ar,
 
 /* ---- the queue ---- */
 
+static unsigned
+queue_shape(const struct store_queue_filter *f)
+{
+	unsigned shape = 0;
+
+	if (f->state != NULL)
+		shape |= strcmp(f->state, "open") == 0 ? QF_OPEN : QF_STATE;
+	if (f->product != NULL)
+		shape |= QF_PRODUCT;
+	if (f->severity != NULL)
+		shape |= QF_SEVERITY;
+	if (f->channel != NULL)
+		shape |= QF_CHANNEL;
+	if (f->assignee > 0)
+		shape |= QF_ASSIGNEE;
+	else if (f->assignee < 0)
+		shape |= QF_UNASSIGNED;
+	if (f->overdue)
+		shape |= QF_OVERDUE;
+	if (f->search != NULL && *f->search != '\0')
+		shape |= QF_FTS;
+	return shape;
+}
+
+static void
+queue_bind(sqlite3_stmt *st, const struct store_queue_filter *f)
+{
+	const char *sev = f->severity;
+
+	if (sev != NULL && strcmp(sev, "unscored") == 0)
+		sev = "";
+	if (f->state)
+		bind_text(st, 1, f->state);
+	if (f->product)
+		bind_text(st, 2, f->product);
+	if (sev)
+		bind_text(st, 3, sev);
+	if (f->channel)
+		bind_text(st, 4, f->channel);
+	if (f->assignee > 0)
+		sqlite3_bind_int64(st, 5, f->assignee);
+	if (f->overdue)
+		sqlite3_bind_int64(st, 6, (sqlite3_int64)f->now);
+	if (f->search)
+		bind_text(st, 7, f->search);
+}
+
+/* The total for a filter on the state alone, from the counters kept by
+ * triggers: -1 when the filter has more than the state. */
+static int64_t
+counted_total(struct conn *c, const struct store_queue_filter *f,
+    unsigned shape)
+{
+	sqlite3_stmt *st = c->st[Q_STATE_COUNTS];
+	int64_t total = 0;
+	const char *name;
+	int rc;
+
+	if ((shape & ~(unsigned)(QF_STATE | QF_OPEN)) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 0);
+		if (name == NULL)
+			continue;
+		if ((shape & QF_STATE) ? strcmp(name, f->state) == 0 :
+		    (shape & QF_OPEN) ? strcmp(name, "closed") != 0 &&
+		    strcmp(name, "rejected") != 0 &&
+		    strcmp(name, "duplicate") != 0 &&
+		    strcmp(name, "not_reproducible") != 0 : 1)
+			total += sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? total : -1;
+}
+
 static int
 sq_queue(void *p, const struct store_queue_filter *f, struct arena *ar,
     struct store_queue_row **rows, size_t *nrows, int64_t *total)
@@ -2003,73 +2117,92 @@ sq_queue(void *p, const struct store_queue_filter *f, struct arena *ar,
 	struct conn *c;
 	sqlite3_stmt *st;
 	struct store_queue_row *out;
-	int state_eq, fts, k, rc = STORE_OK, limit;
+	unsigned shape = queue_shape(f);
+	int sort = f->sort < SORT__MAX ? (int)f->sort : 0, rc, limit;
 	size_t n = 0;
 
-	state_eq = f->state != NULL && strcmp(f->state, "open") != 0;
-	fts = f->search != NULL && *f->search != '\0';
 	limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50;
 	if ((out = util_arena_zalloc(ar, sizeof(*out) * (size_t)limit)) ==
 	    NULL)
 		return STORE_ERR;
 	if ((c = acquire(s)) == NULL)
 		return STORE_ERR;
-	for (k = 0; k < 2 && rc == STORE_OK; k++) {
-		st = c->qv[qv_index(state_eq, fts, f->sort < SORT__MAX ?
-		    (int)f->sort : 0, k)];
-		if (f->state)
-			bind_text(st, 1, f->state);
-		if (f->product)
-			bind_text(st, 2, f->product);
-		if (f->severity)
-			bind_text(st, 3, f->severity);
-		if (f->channel)
-			bind_text(st, 4, f->channel);
-		sqlite3_bind_int64(st, 5, f->assignee);
-		sqlite3_bind_int(st, 6, f->overdue ? 1 : 0);
-		sqlite3_bind_int64(st, 7, (sqlite3_int64)f->now);
-		if (fts)
-			bind_text(st, 8, f->search);
-		if (k == 0) {
-			sqlite3_bind_int(st, 9, limit);
-			sqlite3_bind_int(st, 10, f->offset > 0 ? f->offset : 0);
-			while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
-			    n < (size_t)limit) {
-				struct store_queue_row *r = &out[n++];
-				r->id = sqlite3_column_int64(st, 0);
-				r->tracking_id = col_text(ar, st, 1);
-				r->title = col_text(ar, st, 2);
-				r->state = col_text(ar, st, 3);
-				r->channel = col_text(ar, st, 4);
-				r->product = col_text(ar, st, 5);
-				r->severity = col_text(ar, st, 6);
-				r->score = sqlite3_column_double(st, 7);
-				r->assignee = col_text(ar, st, 8);
-				r->created_at = sqlite3_column_int64(st, 9);
-				r->updated_at = sqlite3_column_int64(st, 10);
-				r->due_at = sqlite3_column_int64(st, 11);
-				if (r->assignee == NULL)
-					break;
+	if ((st = queue_stmt(c, shape, sort, 0)) == NULL) {
+		release(s, c);
+		return STORE_ERR;
+	}
+	queue_bind(st, f);
+	sqlite3_bind_int(st, 8, limit);
+	sqlite3_bind_int(st, 9, f->offset > 0 ? f->offset : 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < (size_t)limit) {
+		struct store_queue_row *r = &out[n++];
+		r->id = sqlite3_column_int64(st, 0);
+		r->tracking_id = col_text(ar, st, 1);
+		r->title = col_text(ar, st, 2);
+		r->state = col_text(ar, st, 3);
+		r->channel = col_text(ar, st, 4);
+		r->product = col_text(ar, st, 5);
+		r->severity = col_text(ar, st, 6);
+		r->score = sqlite3_column_double(st, 7);
+		r->assignee = col_text(ar, st, 8);
+		r->created_at = sqlite3_column_int64(st, 9);
+		r->updated_at = sqlite3_column_int64(st, 10);
+		r->due_at = sqlite3_column_int64(st, 11);
+		if (r->assignee == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+		rc = STORE_OK;
+		if ((*total = counted_total(c, f, shape)) < 0) {
+			if ((st = queue_stmt(c, shape, 0, 1)) == NULL)
+				rc = STORE_ERR;
+			else {
+				queue_bind(st, f);
+				if (sqlite3_step(st) == SQLITE_ROW)
+					*total = sqlite3_column_int64(st, 0);
+				else
+					rc = STORE_NONE;
+				sqlite3_reset(st);
 			}
-		} else {
-			rc = sqlite3_step(st);
-			if (rc == SQLITE_ROW)
-				*total = sqlite3_column_int64(st, 0);
 		}
-		if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-			rc = STORE_OK;
-		else {
-			/* a malformed search expression lands here */
-			log_warn("sqlite: queue: %s", sqlite3_errmsg(c->db));
-			rc = (rc & 0xff) == SQLITE_ERROR ? STORE_NONE :
-			    STORE_ERR;
-		}
-		sqlite3_reset(st);
+	} else {
+		/* a malformed search expression lands here */
+		log_warn("sqlite: queue: %s", sqlite3_errmsg(c->db));
+		rc = (rc & 0xff) == SQLITE_ERROR ? STORE_NONE : STORE_ERR;
 	}
 	release(s, c);
 	*rows = out;
 	*nrows = n;
 	return rc;
+}
+
+/* Prepares every shape of the queue on one connection (for the tests):
+ * returns the number that failed. */
+static int
+sq_queue_prepare_all(void *p)
+{
+	struct sq *s = p;
+	struct conn *c;
+	unsigned shape;
+	int sort, bad = 0;
+
+	if ((c = acquire(s)) == NULL)
+		return -1;
+	for (shape = 0; shape < QV_SHAPES; shape++) {
+		if ((shape & QF_STATE) && (shape & QF_OPEN))
+			continue;
+		if ((shape & QF_ASSIGNEE) && (shape & QF_UNASSIGNED))
+			continue;
+		for (sort = 0; sort <= SORT__MAX; sort++)
+			if (queue_stmt(c, shape, sort == SORT__MAX ? 0 : sort,
+			    sort == SORT__MAX) == NULL)
+				bad++;
+	}
+	release(s, c);
+	return bad;
 }
 
 static int
@@ -2136,5 +2269,6 @@ const struct store_ops store_sqlite_ops = {
 	.case_message_researcher = sq_case_message_researcher,
 	.case_by_tracking = sq_case_by_tracking,
 	.queue = sq_queue,
+	.queue_prepare_all = sq_queue_prepare_all,
 	.state_counts = sq_state_counts,
 };

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "core/report.h"
 #include "store/store.h"
@@ -267,6 +268,220 @@ test_products_and_users(void **state)
 	util_arena_release(&ar);
 }
 
+/* Opens the database file directly, to play the attacker who edits it. */
+static void
+tamper(const char *sql)
+{
+	sqlite3 *db;
+	char *err = NULL;
+
+	assert_int_equal(sqlite3_open(url + 7, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("tamper: %s: %s", sql, err);
+	sqlite3_close(db);
+}
+
+static int
+try_sql(const char *sql)
+{
+	sqlite3 *db;
+	int rc;
+
+	assert_int_equal(sqlite3_open(url + 7, &db), SQLITE_OK);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
+static void
+add_rows(struct store *s, int n)
+{
+	char d[32];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(d, sizeof(d), "row %d", i);
+		assert_int_equal(store_audit_add(s, 1000 + i, "ana@example.org",
+		    "case.view", i + 1, d), STORE_OK);
+	}
+}
+
+static void
+test_audit_chain(void **state)
+{
+	struct store *s = *state;
+	int64_t bad, rows, first;
+	const char *why;
+
+	add_rows(s, 5);
+	assert_int_equal(store_audit_verify(s, &bad, &why, &rows), 1);
+	assert_true(rows >= 5);
+
+	/* The database refuses UPDATE and DELETE on the audit table. */
+	assert_int_not_equal(try_sql("UPDATE audit SET details = 'x'"),
+	    SQLITE_OK);
+	assert_int_not_equal(try_sql("DELETE FROM audit"), SQLITE_OK);
+
+	/* An attacker who drops the triggers and edits a row is caught. */
+	tamper("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;");
+	tamper("UPDATE audit SET details = 'nothing to see' WHERE id = "
+	    "(SELECT max(id) - 2 FROM audit)");
+	assert_int_equal(store_audit_verify(s, &bad, &why, &rows), 0);
+	assert_non_null(strstr(why, "edited"));
+	first = bad;
+	tamper("UPDATE audit SET details = (SELECT 'row 2') WHERE id = "
+	    "(SELECT max(id) - 2 FROM audit)");
+	assert_int_equal(store_audit_verify(s, &bad, &why, &rows), 1);
+
+	/* A deleted row in the middle. */
+	tamper("CREATE TABLE keep AS SELECT * FROM audit");
+	tamper("DELETE FROM audit WHERE id = (SELECT max(id) - 3 FROM audit)");
+	assert_int_equal(store_audit_verify(s, &bad, &why, &rows), 0);
+	assert_int_equal(bad, first);
+	assert_non_null(strstr(why, "deleted"));
+	tamper("DELETE FROM audit; INSERT INTO audit SELECT * FROM keep");
+	assert_int_equal(store_audit_verify(s, &bad, &why, &rows), 1);
+
+	/* Two rows swapped (their ids exchanged). */
+	tamper("UPDATE audit SET id = -1 WHERE id = (SELECT max(id) FROM keep);"
+	    "UPDATE audit SET id = (SELECT max(id) FROM keep) WHERE id = "
+	    "(SELECT max(id) - 1 FROM keep);"
+	    "UPDATE audit SET id = (SELECT max(id) - 1 FROM keep) WHERE id = -1");
+	assert_int_equal(store_audit_verify(s, &bad, &why, &rows), 0);
+	tamper("DELETE FROM audit; INSERT INTO audit SELECT * FROM keep");
+	assert_int_equal(store_audit_verify(s, &bad, &why, &rows), 1);
+
+	/* The last rows cut off: the recorded head no longer matches. */
+	tamper("DELETE FROM audit WHERE id > (SELECT max(id) - 2 FROM audit)");
+	assert_int_equal(store_audit_verify(s, &bad, &why, &rows), 0);
+	assert_non_null(strstr(why, "head"));
+	tamper("DELETE FROM audit; INSERT INTO audit SELECT * FROM keep;"
+	    "DROP TABLE keep");
+	assert_int_equal(store_audit_verify(s, &bad, &why, &rows), 1);
+}
+
+static void
+test_sessions_tokens_throttle(void **state)
+{
+	struct store *s = *state;
+	struct store_user_new nu = { "sess@example.org", "S", "analyst",
+	    "$argon2id$x", 0 };
+	struct store_user u;
+	unsigned char h[STORE_HASH_LEN], t[STORE_HASH_LEN];
+	char txt[UTIL_TOKEN_CHARS + 1];
+	struct arena ar;
+	int64_t id;
+	time_t now = 1000000;
+
+	util_arena_init(&ar, 0);
+	assert_int_equal(store_user_add(s, &nu, &id), STORE_OK);
+	util_token_new(txt, h);
+	assert_int_equal(store_session_add(s, h, id, now), STORE_OK);
+	assert_int_equal(store_session_user(s, h, now + 10, 1800, 43200, &ar,
+	    &u), STORE_OK);
+	assert_string_equal(u.email, "sess@example.org");
+	/* idle: 30 minutes after the last use */
+	assert_int_equal(store_session_user(s, h, now + 10 + 1801, 1800, 43200,
+	    &ar, &u), STORE_NONE);
+	/* sliding: used every 20 minutes it lives on ... */
+	assert_int_equal(store_session_user(s, h, now + 1200, 1800, 43200, &ar,
+	    &u), STORE_OK);
+	assert_int_equal(store_session_user(s, h, now + 2400, 1800, 43200, &ar,
+	    &u), STORE_OK);
+	/* ... but never past 12 hours */
+	assert_int_equal(store_session_user(s, h, now + 43201, 43200 * 2,
+	    43200 * 100, &ar, &u), STORE_OK);
+	assert_int_equal(store_session_user(s, h, now + 43201, 43200 * 2,
+	    43200, &ar, &u), STORE_NONE);
+	assert_int_equal(store_session_delete(s, h), STORE_OK);
+	assert_int_equal(store_session_user(s, h, now + 10, 1800, 43200, &ar,
+	    &u), STORE_NONE);
+
+	util_token_new(txt, t);
+	assert_int_equal(store_token_add(s, t, id, "ci", now), STORE_OK);
+	assert_int_equal(store_token_user(s, t, now, &ar, &u), STORE_OK);
+	/* a disabled account's sessions and tokens stop working */
+	assert_int_equal(store_session_add(s, h, id, now), STORE_OK);
+	assert_int_equal(store_user_disable(s, "sess@example.org", now),
+	    STORE_OK);
+	assert_int_equal(store_token_user(s, t, now, &ar, &u), STORE_NONE);
+	assert_int_equal(store_session_user(s, h, now + 1, 1800, 43200, &ar,
+	    &u), STORE_NONE);
+
+	assert_int_equal(store_login_failures(s, "ip:1.2.3.4", 0), 0);
+	assert_int_equal(store_login_failure_add(s, "ip:1.2.3.4", now),
+	    STORE_OK);
+	assert_int_equal(store_login_failure_add(s, "ip:1.2.3.4", now + 5),
+	    STORE_OK);
+	assert_int_equal(store_login_failures(s, "ip:1.2.3.4", now), 2);
+	assert_int_equal(store_login_failures(s, "ip:1.2.3.4", now + 1), 1);
+	assert_int_equal(store_login_failures_clear(s, "ip:1.2.3.4"), STORE_OK);
+	assert_int_equal(store_login_failures(s, "ip:1.2.3.4", 0), 0);
+	util_arena_release(&ar);
+}
+
+static void
+test_transitions_and_queue(void **state)
+{
+	struct store *s = *state;
+	struct store_case_created a;
+	struct store_actor who = { 0, "ana@example.org" };
+	struct store_queue_filter f;
+	struct store_queue_row *rows;
+	struct store_case c;
+	struct store_event *ev;
+	struct arena ar;
+	size_t n;
+	int64_t total;
+
+	util_arena_init(&ar, 0);
+	/* every shape of the queue's SQL prepares */
+	assert_int_equal(store_queue_prepare_all(s), 0);
+	assert_int_equal(new_case(s, NULL, &a, NULL, 0), STORE_OK);
+	assert_int_equal(store_case_transition(s, a.id, "new", "triage", &who,
+	    "", time(NULL) + 5), STORE_OK);
+	/* optimistic: the case is no longer in "new" */
+	assert_int_equal(store_case_transition(s, a.id, "new", "rejected", &who,
+	    "spam", time(NULL) + 6), STORE_NONE);
+	assert_int_equal(store_case_get(s, a.id, &ar, &c), STORE_OK);
+	assert_string_equal(c.state, "triage");
+	assert_int_equal(store_case_events(s, a.id, &ar, &ev, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(ev[1].from_state, "new");
+	assert_string_equal(ev[1].to_state, "triage");
+	assert_string_equal(ev[1].actor, "ana@example.org");
+
+	assert_int_equal(store_case_score(s, a.id, "CVSS:3.1/AV:N/AC:L/PR:N/"
+	    "UI:N/S:U/C:H/I:H/A:H", 9.8, "critical", "CWE-787", 100, &who, 7),
+	    STORE_OK);
+	memset(&f, 0, sizeof(f));
+	f.severity = "critical";
+	f.limit = 10;
+	f.now = 101;
+	assert_int_equal(store_queue(s, &f, &ar, &rows, &n, &total), STORE_OK);
+	assert_int_equal(total, 1);
+	assert_int_equal(rows[0].id, a.id);
+	f.overdue = 1;
+	assert_int_equal(store_queue(s, &f, &ar, &rows, &n, &total), STORE_OK);
+	assert_int_equal(total, 1);
+	f.now = 99;
+	assert_int_equal(store_queue(s, &f, &ar, &rows, &n, &total), STORE_OK);
+	assert_int_equal(total, 0);
+	memset(&f, 0, sizeof(f));
+	f.search = "\"Overflow\"";
+	f.state = "triage";
+	assert_int_equal(store_queue(s, &f, &ar, &rows, &n, &total), STORE_OK);
+	assert_true(total >= 1);
+	f.search = "\"nosuchword\"";
+	assert_int_equal(store_queue(s, &f, &ar, &rows, &n, &total), STORE_OK);
+	assert_int_equal(total, 0);
+	/* a malformed search expression is "no result", not an error */
+	f.search = "\"unterminated";
+	assert_int_equal(store_queue(s, &f, &ar, &rows, &n, &total),
+	    STORE_NONE);
+	util_arena_release(&ar);
+}
+
 static void
 test_bad_url(void **state)
 {
@@ -287,6 +502,9 @@ main(void)
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_concurrent_writers),
 		cmocka_unit_test(test_products_and_users),
+		cmocka_unit_test(test_audit_chain),
+		cmocka_unit_test(test_sessions_tokens_throttle),
+		cmocka_unit_test(test_transitions_and_queue),
 		cmocka_unit_test(test_bad_url),
 	};
 
