@@ -1675,7 +1675,12 @@ def test_transitions_through_html_forms():
     check('action="/cases/%s/transition"' % t2 not in page.text,
           "the engineer is offered a transition from triage")
     page = curl("/cases/" + t2, cookie=s["cookie"])
-    offered = set(re.findall(r'id="t-([a-z_]+)"', page.text))
+    offered = set(re.findall(r'<form[^>]* id="t-([a-z_]+)"', page.text))
+    # triage -> needs_info is offered as the request-for-information form
+    # (a message to the researcher), not as a bare button.
+    if 'href="#request-info"' in page.text and \
+            'id="request-info"' in page.text:
+        offered.add("needs_info")
     eq(offered, {"needs_info", "confirmed", "rejected", "not_reproducible"},
        "transitions offered to the analyst from triage")
 
@@ -1889,7 +1894,9 @@ def test_audit_table_is_append_only():
     accounts()
     n = audit_max()
     check(n > 0, "the audit log is empty")
-    row = sql("SELECT * FROM audit WHERE id = 1")
+    cols = "id, at, actor, action, case_id, details, hex(prev_hash) AS p, " \
+        "hex(hash) AS h"
+    row = sql("SELECT %s FROM audit WHERE id = 1" % cols)
     rc, err = sql_write("UPDATE audit SET details = 'edited' WHERE id = 1",
                         must_succeed=False)
     check(rc != 0 and "append-only" in err,
@@ -1898,7 +1905,8 @@ def test_audit_table_is_append_only():
                         must_succeed=False)
     check(rc != 0 and "append-only" in err,
           "DELETE on audit was not refused (rc %d, %r)" % (rc, err))
-    eq(sql("SELECT * FROM audit WHERE id = 1"), row, "row 1 after UPDATE")
+    eq(sql("SELECT %s FROM audit WHERE id = 1" % cols), row,
+       "row 1 after UPDATE")
     eq(audit_max(), n, "rows after DELETE")
 
 
