@@ -35,6 +35,8 @@ int	cmd_user(struct cli *, int, char *[]);
 int	cmd_token(struct cli *, int, char *[]);
 int	cmd_audit(struct cli *, int, char *[]);
 int	cmd_routes(struct cli *, int, char *[]);
+int	cmd_ingest_mail(struct cli *, int, char *[]);
+int	cmd_worker(struct cli *, int, char *[]);
 /* 1 if pw is an acceptable password (12..128 characters). */
 int	cli_password_ok(const char *pw, const char **why);
 

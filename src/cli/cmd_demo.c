@@ -107,11 +107,13 @@ create_admin(struct store *st)
 	u.roles = "admin";
 	u.password_hash = hash;
 	u.now = time(NULL);
+	u.must_change = 1;
 	rc = store_user_add(st, &u, NULL);
 	if (rc != STORE_OK)
 		return rc == STORE_NONE ? 0 : -1;
 	printf("admin account: %s\none-time password: %s\n"
-	    "(shown once; change it after the first login)\n", u.email, pw);
+	    "(shown once; it must be changed at the first sign-in)\n",
+	    u.email, pw);
 	return 0;
 }
 

@@ -1,11 +1,58 @@
 /* cli/cmd_serve.c - `vigil serve [--listen ADDR:PORT] [--no-worker]` */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "mail/mail.h"
+#include "mail/mail_jobs.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "web/web.h"
 #include "cli.h"
+
+static pthread_t worker;
+static volatile int worker_stop;
+
+struct worker_arg {
+	struct store		*st;
+	const struct config	*cfg;
+};
+
+static void *
+worker_main(void *p)
+{
+	struct worker_arg *a = p;
+
+	mail_outbox_run(a->st, a->cfg, 0, &worker_stop);
+	return NULL;
+}
+
+/* The background jobs run as a thread of the server. */
+static int
+start_worker(struct store *st, const struct config *cfg)
+{
+	static struct worker_arg a;
+	sigset_t set, old;
+	int rc;
+
+	if (mail_init() == -1)
+		return -1;
+	a.st = st;
+	a.cfg = cfg;
+	/* the worker never takes the stop signals: the main thread does */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	rc = pthread_create(&worker, NULL, worker_main, &a);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		log_err("cannot start the worker thread");
+		return -1;
+	}
+	return 0;
+}
 
 int
 cmd_serve(struct cli *c, int argc, char *argv[])
@@ -28,9 +75,6 @@ cmd_serve(struct cli *c, int argc, char *argv[])
 			return 2;
 		}
 	}
-	/* No background jobs exist yet; --no-worker is accepted so that
-	 * scripts written for scale-out keep working. */
-	(void)no_worker;
 	if (cli_ensure_db_dir(c->cfg.db_url) == -1 ||
 	    (st = cli_store_open(c)) == NULL)
 		return 1;
@@ -40,7 +84,15 @@ cmd_serve(struct cli *c, int argc, char *argv[])
 	}
 	if (web_app_init(&app, &c->cfg, st) == -1)
 		goto out;
+	if (!no_worker && start_worker(st, &c->cfg) == -1)
+		goto out_app;
 	rc = web_serve(&app, listen) == 0 ? 0 : 1;
+	if (!no_worker) {
+		worker_stop = 1;
+		pthread_join(worker, NULL);
+		mail_shutdown();
+	}
+out_app:
 	web_app_release(&app);
 out:
 	store_close(st);

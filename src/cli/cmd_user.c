@@ -127,6 +127,7 @@ user_add(struct store *st, int argc, char *argv[])
 	u.roles = canon;
 	u.password_hash = hash;
 	u.now = time(NULL);
+	u.must_change = !from_stdin;	/* a generated password is one-time */
 	rc = store_user_add(st, &u, NULL);
 	if (rc == STORE_NONE) {
 		fprintf(stderr, "vigil: an account for %s exists already\n",
@@ -138,7 +139,8 @@ user_add(struct store *st, int argc, char *argv[])
 	store_audit_add(st, u.now, "cli", "user.add", 0, email);
 	printf("account %s created (roles: %s)\n", email, canon);
 	if (!from_stdin)
-		printf("password: %s\n(shown once)\n", pw);
+		printf("one-time password: %s\n(shown once; it must be "
+		    "changed at the first sign-in)\n", pw);
 	return 0;
 }
 

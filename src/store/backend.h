@@ -48,6 +48,7 @@ struct store_ops {
 	int	 (*session_user)(void *, const unsigned char *, time_t, time_t,
 		    time_t, struct arena *, struct store_user *);
 	int	 (*session_delete)(void *, const unsigned char *);
+	int	 (*sessions_end_others)(void *, int64_t, const unsigned char *);
 	int	 (*token_add)(void *, const unsigned char *, int64_t,
 		    const char *, time_t);
 	int	 (*token_user)(void *, const unsigned char *, time_t,
@@ -61,7 +62,8 @@ struct store_ops {
 	int	 (*audit_list)(void *, int64_t, int, struct arena *,
 		    struct store_audit **, size_t *);
 	int	 (*case_transition)(void *, int64_t, const char *, const char *,
-		    const struct store_actor *, const char *, time_t);
+		    const struct store_actor *, const char *,
+		    const struct store_notify *, time_t);
 	int	 (*case_assign)(void *, int64_t, int64_t,
 		    const struct store_actor *, time_t);
 	int	 (*case_score)(void *, int64_t, const char *, double,
@@ -71,7 +73,8 @@ struct store_ops {
 		    const char *, const struct store_actor *, time_t);
 	int	 (*case_message_staff)(void *, int64_t,
 		    const struct store_actor *, const char *, int,
-		    const char *, const char *, time_t, int64_t *);
+		    const char *, const char *, const struct store_notify *,
+		    time_t, int64_t *);
 	int	 (*case_message_researcher)(void *,
 		    const struct store_new_message *, const char *,
 		    const char *);
@@ -83,8 +86,28 @@ struct store_ops {
 	int	 (*queue_prepare_all)(void *);
 	int	 (*state_counts)(void *, struct arena *,
 		    struct store_state_count **, size_t *);
+	int	 (*mail_save)(void *, const void *, size_t, time_t, int64_t *);
+	int	 (*mail_update)(void *, int64_t, const struct store_mail_info *);
+	int	 (*mail_get)(void *, int64_t, struct arena *, struct store_mail *);
+	int	 (*mail_flagged)(void *, int, struct arena *, struct store_mail **,
+		    size_t *);
+	int	 (*mail_for_case)(void *, int64_t, struct arena *,
+		    struct store_mail **, size_t *);
+	int	 (*case_by_message_id)(void *, const char *, int64_t *);
+	int	 (*autoreplies_since)(void *, const char *, time_t);
+	int	 (*case_thread)(void *, int64_t, struct arena *, const char **,
+		    const char **);
+	int	 (*outbox_claim)(void *, time_t, time_t, int, struct arena *,
+		    struct store_outbox **, size_t *);
+	int	 (*outbox_result)(void *, int64_t, const char *, time_t,
+		    const char *, time_t);
+	int	 (*outbox_for_case)(void *, int64_t, struct arena *,
+		    struct store_outbox **, size_t *);
+	int	 (*outbox_backlog)(void *);
+	int	 (*outbox_add)(void *, const struct store_outbox *, time_t);
 };
 
 extern const struct store_ops store_sqlite_ops;
+extern int store_pool_size;	/* store_set_pool_size() */
 
 #endif

@@ -17,6 +17,14 @@ static const struct store_ops *const backends[] = {
 	&store_sqlite_ops,
 };
 
+int store_pool_size;	/* read by the backends */
+
+void
+store_set_pool_size(int n)
+{
+	store_pool_size = n;
+}
+
 struct store *
 store_open(const char *url)
 {
@@ -214,6 +222,13 @@ store_session_delete(struct store *s, const unsigned char *h)
 }
 
 int
+store_sessions_end_others(struct store *s, int64_t uid,
+    const unsigned char *keep)
+{
+	return s->ops->sessions_end_others(s->impl, uid, keep);
+}
+
+int
 store_token_add(struct store *s, const unsigned char *h, int64_t uid,
     const char *name, time_t now)
 {
@@ -310,9 +325,10 @@ store_audit_hash(unsigned char *out, const unsigned char *prev,
 int
 store_case_transition(struct store *s, int64_t id, const char *from,
     const char *to, const struct store_actor *who, const char *reason,
-    time_t now)
+    const struct store_notify *n, time_t now)
 {
-	return s->ops->case_transition(s->impl, id, from, to, who, reason, now);
+	return s->ops->case_transition(s->impl, id, from, to, who, reason, n,
+	    now);
 }
 
 int
@@ -341,10 +357,11 @@ store_case_duplicate(struct store *s, int64_t id, int64_t of, const char *from,
 int
 store_case_message_staff(struct store *s, int64_t id,
     const struct store_actor *who, const char *body, int internal,
-    const char *from, const char *to, time_t now, int64_t *idp)
+    const char *from, const char *to, const struct store_notify *n,
+    time_t now, int64_t *idp)
 {
 	return s->ops->case_message_staff(s->impl, id, who, body, internal,
-	    from, to, now, idp);
+	    from, to, n, now, idp);
 }
 
 int
@@ -379,4 +396,92 @@ int
 store_queue_prepare_all(struct store *s)
 {
 	return s->ops->queue_prepare_all(s->impl);
+}
+
+/* ---- e-mail ---- */
+
+int
+store_mail_save(struct store *s, const void *raw, size_t len, time_t now,
+    int64_t *idp)
+{
+	return s->ops->mail_save(s->impl, raw, len, now, idp);
+}
+
+int
+store_mail_update(struct store *s, int64_t id, const struct store_mail_info *m)
+{
+	return s->ops->mail_update(s->impl, id, m);
+}
+
+int
+store_mail_get(struct store *s, int64_t id, struct arena *a,
+    struct store_mail *m)
+{
+	return s->ops->mail_get(s->impl, id, a, m);
+}
+
+int
+store_mail_flagged(struct store *s, int limit, struct arena *a,
+    struct store_mail **m, size_t *n)
+{
+	return s->ops->mail_flagged(s->impl, limit, a, m, n);
+}
+
+int
+store_mail_for_case(struct store *s, int64_t case_id, struct arena *a,
+    struct store_mail **m, size_t *n)
+{
+	return s->ops->mail_for_case(s->impl, case_id, a, m, n);
+}
+
+int
+store_case_by_message_id(struct store *s, const char *msgid, int64_t *case_id)
+{
+	return s->ops->case_by_message_id(s->impl, msgid, case_id);
+}
+
+int
+store_autoreplies_since(struct store *s, const char *addr, time_t since)
+{
+	return s->ops->autoreplies_since(s->impl, addr, since);
+}
+
+int
+store_case_thread(struct store *s, int64_t case_id, struct arena *a,
+    const char **first, const char **last)
+{
+	return s->ops->case_thread(s->impl, case_id, a, first, last);
+}
+
+int
+store_outbox_claim(struct store *s, time_t now, time_t stale, int max,
+    struct arena *a, struct store_outbox **o, size_t *n)
+{
+	return s->ops->outbox_claim(s->impl, now, stale, max, a, o, n);
+}
+
+int
+store_outbox_result(struct store *s, int64_t id, const char *status,
+    time_t next_at, const char *error, time_t now)
+{
+	return s->ops->outbox_result(s->impl, id, status, next_at, error, now);
+}
+
+int
+store_outbox_for_case(struct store *s, int64_t case_id, struct arena *a,
+    struct store_outbox **o, size_t *n)
+{
+	return s->ops->outbox_for_case(s->impl, case_id, a, o, n);
+}
+
+int
+store_outbox_backlog(struct store *s)
+{
+	return s->ops->outbox_backlog(s->impl);
+}
+
+int
+store_outbox_add(struct store *s, const struct store_outbox *o, time_t now)
+{
+	return s->ops->outbox_add(s->impl, o, now);
 }

@@ -32,6 +32,16 @@ struct store_attachment {
 	time_t		 created_at;
 };
 
+/* An e-mail to the researcher, written to the outbox in the same
+ * transaction as the change that causes it.  The recipient (address,
+ * name, PGP key) is the case's reporter. */
+struct store_notify {
+	const char	*kind;		/* "ack", "message", "request_info", "status" */
+	const char	*body;		/* the team's text, or "" */
+	const char	*secret;	/* a tracking-link token to include once, or NULL */
+	const char	*message_id;	/* pre-generated, without <> */
+};
+
 /* A new report, validated by core_report_validate() beforehand. */
 struct store_new_case {
 	const char	*tracking_prefix;	/* "VR" */
@@ -45,6 +55,9 @@ struct store_new_case {
 	size_t		 nattachments;
 	unsigned char	 token_hash[STORE_HASH_LEN];	/* researcher link */
 	time_t		 due_at;		/* 0 = none */
+	int64_t		 mail_id;		/* the e-mail it came from, or 0 */
+	const struct store_notify *notify;	/* acknowledgment, or NULL */
+	const char	*note;			/* an internal note, or NULL */
 };
 
 struct store_case_created {
@@ -93,6 +106,8 @@ struct store_message {
 
 struct store_new_message {
 	int64_t		 case_id;
+	const char	*channel;	/* "web" (default) or "email" */
+	int64_t		 mail_id;	/* the e-mail it came from, or 0 */
 	time_t		 now;
 	const char	*author_kind;
 	const char	*author;
@@ -114,8 +129,12 @@ struct store_user_new {
 	const char	*roles;		/* comma-separated */
 	const char	*password_hash;	/* argon2id string */
 	time_t		 now;
+	int		 must_change;	/* the password is a one-time one */
 };
 
+/* Connections each store_open() keeps; 0 (default) = sized to the CPUs.
+ * One-shot commands (ingest-mail) use 1. */
+void		 store_set_pool_size(int);
 /* Open/close.  url: "sqlite:PATH".  Returns NULL with a message logged. */
 struct store	*store_open(const char *url);
 void		 store_close(struct store *);
@@ -178,6 +197,7 @@ struct store_user {
 	const char	*roles;		/* "analyst,tester" */
 	const char	*password_hash;	/* only filled by store_user_by_email */
 	int		 disabled;
+	int		 must_change;	/* a one-time password: change it first */
 	time_t		 created_at;
 };
 
@@ -201,6 +221,9 @@ int	store_session_user(struct store *, const unsigned char *hash,
 	    time_t now, time_t idle, time_t absolute, struct arena *,
 	    struct store_user *);
 int	store_session_delete(struct store *, const unsigned char *hash);
+/* Ends every session of the user but `keep` (NULL: all of them). */
+int	store_sessions_end_others(struct store *, int64_t user_id,
+	    const unsigned char *keep);
 int	store_token_add(struct store *, const unsigned char *hash,
 	    int64_t user_id, const char *name, time_t now);
 int	store_token_user(struct store *, const unsigned char *hash,
@@ -245,7 +268,7 @@ struct store_actor {
  * (STORE_NONE otherwise: someone else moved it). */
 int	store_case_transition(struct store *, int64_t case_id,
 	    const char *from, const char *to, const struct store_actor *,
-	    const char *reason, time_t now);
+	    const char *reason, const struct store_notify *, time_t now);
 /* assignee 0 = unassigned. */
 int	store_case_assign(struct store *, int64_t case_id, int64_t assignee,
 	    const struct store_actor *, time_t now);
@@ -261,8 +284,8 @@ int	store_case_duplicate(struct store *, int64_t case_id, int64_t of,
  * not NULL, a transition from from_state in the same transaction. */
 int	store_case_message_staff(struct store *, int64_t case_id,
 	    const struct store_actor *, const char *body, int internal,
-	    const char *from_state, const char *to_state, time_t now,
-	    int64_t *idp);
+	    const char *from_state, const char *to_state,
+	    const struct store_notify *, time_t now, int64_t *idp);
 /* The researcher writes; if the case waits in from_state it moves to
  * to_state (system actor) in the same transaction. */
 int	store_case_message_researcher(struct store *,
@@ -307,5 +330,77 @@ int	store_queue_prepare_all(struct store *);
 struct store_state_count { const char *state; int64_t n; };
 int	store_state_counts(struct store *, struct arena *,
 	    struct store_state_count **, size_t *);
+
+/* ---- e-mail ---- */
+
+/* Stores a raw inbound message durably (its own transaction) before
+ * anything else looks at it. */
+int	store_mail_save(struct store *, const void *raw, size_t len,
+	    time_t now, int64_t *idp);
+struct store_mail_info {
+	const char	*status;	/* "threaded", "new_case", "flagged", "ignored" */
+	int64_t		 case_id;	/* 0 = none */
+	const char	*message_id, *from_addr, *subject, *flag;
+	const char	*pgp, *sig, *sig_fpr;
+	int		 sig_whole;
+};
+int	store_mail_update(struct store *, int64_t id,
+	    const struct store_mail_info *);
+struct store_mail {
+	int64_t		 id;
+	time_t		 received_at;
+	size_t		 size;
+	const char	*status, *message_id, *from_addr, *subject, *flag;
+	const char	*pgp, *sig, *sig_fpr;
+	int		 sig_whole;
+	int64_t		 case_id;
+	const void	*raw;		/* only from store_mail_get */
+};
+int	store_mail_get(struct store *, int64_t id, struct arena *,
+	    struct store_mail *);
+/* Messages that need a person (status "flagged"), newest first. */
+int	store_mail_flagged(struct store *, int limit, struct arena *,
+	    struct store_mail **, size_t *);
+/* The mails of a case (signature and encryption status for staff). */
+int	store_mail_for_case(struct store *, int64_t case_id, struct arena *,
+	    struct store_mail **, size_t *);
+/* The case a Message-ID belongs to: one we sent, or one we received. */
+int	store_case_by_message_id(struct store *, const char *msgid,
+	    int64_t *case_id);
+/* Automatic replies sent to addr since `since` (RFC 3834 rate limit). */
+int	store_autoreplies_since(struct store *, const char *addr, time_t since);
+/* The first and the latest Message-ID of a case's thread (either may be
+ * "" when there is none). */
+int	store_case_thread(struct store *, int64_t case_id, struct arena *,
+	    const char **first, const char **last);
+
+/* The outbox. */
+struct store_outbox {
+	int64_t		 id;
+	int64_t		 case_id;
+	const char	*kind;
+	time_t		 created_at;
+	const char	*to_addr, *to_name, *pgp_key, *body, *secret;
+	const char	*message_id;
+	const char	*status;	/* pending, sending, sent, failed */
+	int		 attempts;
+	time_t		 next_attempt_at, sent_at;
+	const char	*last_error;
+};
+/* Claims up to max due messages (pending and due, or stuck in "sending"
+ * for more than `stale` seconds) for this worker. */
+int	store_outbox_claim(struct store *, time_t now, time_t stale, int max,
+	    struct arena *, struct store_outbox **, size_t *);
+/* Records a delivery attempt: status "sent", "failed" (given up) or
+ * "pending" (retry at next_at).  A sent message's secret is erased. */
+int	store_outbox_result(struct store *, int64_t id, const char *status,
+	    time_t next_at, const char *error, time_t now);
+int	store_outbox_for_case(struct store *, int64_t case_id, struct arena *,
+	    struct store_outbox **, size_t *);
+/* Messages pending or being sent. */
+int	store_outbox_backlog(struct store *);
+/* An e-mail not tied to a case (e.g. to a subscriber); recipient given. */
+int	store_outbox_add(struct store *, const struct store_outbox *,
+	    time_t now);
 
 #endif

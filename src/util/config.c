@@ -29,6 +29,17 @@ util_config_defaults(struct config *c)
 	snprintf(c->db_url, sizeof(c->db_url), "sqlite:var/vigil.db");
 	snprintf(c->tracking_prefix, sizeof(c->tracking_prefix), "VR");
 	c->track_cookie_days = 30;
+	snprintf(c->mail_from, sizeof(c->mail_from),
+	    "Product Security Team <security@localhost>");
+	snprintf(c->mail_address, sizeof(c->mail_address),
+	    "security@localhost");
+	snprintf(c->mail_domain, sizeof(c->mail_domain), "localhost");
+	snprintf(c->smtp_url, sizeof(c->smtp_url), "smtp://127.0.0.1:25");
+	snprintf(c->gnupg_home, sizeof(c->gnupg_home), "var/gnupg");
+	c->max_message = 35u * 1024 * 1024;
+	c->mail_notify = 1;
+	c->worker_interval = 5;
+	c->mail_max_attempts = 12;
 	c->sla_triage = 3;
 	c->sla_critical = 7;
 	c->sla_high = 30;
@@ -77,6 +88,20 @@ parse_int(const char *s, int min, int max, int *out)
 	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
 		return -1;
 	*out = (int)v;
+	return 0;
+}
+
+static int
+parse_bool(const char *v, int *out)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 ||
+	    strcmp(v, "1") == 0)
+		*out = 1;
+	else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
+	    strcmp(v, "0") == 0)
+		*out = 0;
+	else
+		return -1;
 	return 0;
 }
 
@@ -143,6 +168,34 @@ handler(void *user, const char *section, const char *name, const char *v)
 			    sizeof(c->tracking_prefix), v);
 	} else if (KEY("cases", "track_cookie_days"))
 		r = parse_int(v, 1, 3650, &c->track_cookie_days);
+	else if (KEY("mail", "from"))
+		r = copy(c->mail_from, sizeof(c->mail_from), v);
+	else if (KEY("mail", "address"))
+		r = strchr(v, '@') ? copy(c->mail_address,
+		    sizeof(c->mail_address), v) : -1;
+	else if (KEY("mail", "domain"))
+		r = copy(c->mail_domain, sizeof(c->mail_domain), v);
+	else if (KEY("mail", "smtp_url"))
+		r = copy(c->smtp_url, sizeof(c->smtp_url), v);
+	else if (KEY("mail", "smtp_starttls"))
+		r = parse_bool(v, &c->smtp_starttls);
+	else if (KEY("mail", "smtp_insecure"))
+		r = parse_bool(v, &c->smtp_insecure);
+	else if (KEY("mail", "smtp_user"))
+		r = copy(c->smtp_user, sizeof(c->smtp_user), v);
+	else if (KEY("mail", "smtp_password_file"))
+		r = copy(c->smtp_password_file, sizeof(c->smtp_password_file),
+		    v);
+	else if (KEY("mail", "gnupg_home"))
+		r = copy(c->gnupg_home, sizeof(c->gnupg_home), v);
+	else if (KEY("mail", "max_message"))
+		r = util_parse_size(v, &c->max_message);
+	else if (KEY("mail", "notify"))
+		r = parse_bool(v, &c->mail_notify);
+	else if (KEY("mail", "worker_interval"))
+		r = parse_int(v, 1, 3600, &c->worker_interval);
+	else if (KEY("mail", "max_attempts"))
+		r = parse_int(v, 1, 100, &c->mail_max_attempts);
 	else if (KEY("sla", "triage"))
 		r = parse_int(v, 1, 3650, &c->sla_triage);
 	else if (KEY("sla", "critical"))
@@ -191,5 +244,27 @@ util_config_load(struct config *c, const char *path, char *err, size_t errlen)
 		    lc.why ? lc.why : "syntax error");
 		return -1;
 	}
+	return 0;
+}
+
+int
+util_config_smtp_password(const struct config *c, char *out, size_t outlen)
+{
+	FILE *f;
+	size_t n;
+
+	out[0] = '\0';
+	if (c->smtp_password_file[0] == '\0')
+		return 0;
+	if ((f = fopen(c->smtp_password_file, "r")) == NULL) {
+		log_err("cannot read %s", c->smtp_password_file);
+		return -1;
+	}
+	if (fgets(out, (int)outlen, f) == NULL)
+		out[0] = '\0';
+	fclose(f);
+	n = strlen(out);
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+		out[--n] = '\0';
 	return 0;
 }

@@ -30,6 +30,20 @@ struct config {
 	int	 sla_high;
 	int	 sla_medium;
 	int	 sla_low;
+	/* [mail] */
+	char	 mail_from[256];	/* From: of outgoing mail */
+	char	 mail_address[256];	/* the inbound address (plus-addresses derive) */
+	char	 mail_domain[128];	/* for Message-IDs */
+	char	 smtp_url[256];
+	int	 smtp_starttls;
+	int	 smtp_insecure;
+	char	 smtp_user[128];
+	char	 smtp_password_file[512];
+	char	 gnupg_home[512];
+	size_t	 max_message;		/* largest inbound message */
+	int	 mail_notify;		/* 0 = queue no mail at all */
+	int	 worker_interval;	/* seconds between outbox sweeps */
+	int	 mail_max_attempts;	/* then the message is marked failed */
 	/* [log] */
 	int	 log_level;		/* enum log_level */
 	/* [security] */
@@ -42,6 +56,10 @@ void	util_config_defaults(struct config *);
  * naming the file and line on the first bad or unknown key. */
 int	util_config_load(struct config *, const char *path, char *err,
 	    size_t errlen);
+/* The SMTP password from smtp_password_file (first line), into out;
+ * "" when no file is set.  -1 if the file cannot be read. */
+int	util_config_smtp_password(const struct config *, char *out,
+	    size_t outlen);
 /* Parses "25M", "10MiB", "512k", "1048576" into bytes; -1 on error. */
 int	util_parse_size(const char *, size_t *);
 

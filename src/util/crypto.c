@@ -1,4 +1,5 @@
 /* util/crypto.c - see crypto.h */
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -81,6 +82,17 @@ util_mac_hex(char *out, const unsigned char *key, size_t keylen,
 
 	crypto_generichash(h, sizeof(h), msg, len, key, keylen);
 	util_hex_encode(out, h, sizeof(h));
+}
+
+void
+util_message_id(char *out, size_t outlen, const char *domain)
+{
+	unsigned char raw[16];
+	char hex[33];
+
+	randombytes_buf(raw, sizeof(raw));
+	util_hex_encode(hex, raw, sizeof(raw));
+	snprintf(out, outlen, "%s@%s", hex, domain);
 }
 
 void

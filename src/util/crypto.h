@@ -21,6 +21,8 @@ int	util_ct_equal(const void *, const void *, size_t);
 /* Keyed hash (BLAKE2b-256) for CSRF tokens: out is hex (65 bytes). */
 void	util_mac_hex(char *out65, const unsigned char *key, size_t keylen,
 	    const void *msg, size_t len);
+/* A fresh Message-ID "hex@domain" (no <>), 128 random bits. */
+void	util_message_id(char *out, size_t outlen, const char *domain);
 /* A password made of 20 unambiguous characters (~118 bits). */
 void	util_password_new(char *out, size_t outlen);
 /* argon2id string; -1 on failure (out of memory). */

@@ -18,6 +18,7 @@
 #include <microhttpd.h>
 
 #include "core/perm.h"
+#include "core/report.h"
 #include "store/store.h"
 #include "util/crypto.h"
 #include "util/log.h"
@@ -73,6 +74,7 @@ set_user(struct req *r, const struct store_user *u)
 	r->user_email = u->email;
 	r->user_name = u->name;
 	r->roles = roles;
+	r->must_change = u->must_change;
 }
 
 int
@@ -315,7 +317,8 @@ web_h_login_post(struct req *r)
 	web_audit(r, "login", 0, "password");
 	web_set_cookie(r, session_cookie(r), sid, "/", SESSION_ABSOLUTE);
 	web_set_cookie(r, LOGIN_COOKIE, "", "/login", 0);
-	return web_reply_redirect(r, 303, safe_next(next));
+	return web_reply_redirect(r, 303, u.must_change ? "/account/password" :
+	    safe_next(next));
 }
 
 int
@@ -339,4 +342,92 @@ web_h_logout(struct req *r)
 	web_audit(r, "logout", 0, "");
 	web_set_cookie(r, session_cookie(r), "", "/", 0);
 	return web_reply_redirect(r, 303, "/login");
+}
+
+/* ---- changing one's password ---- */
+
+static int
+show_password(struct req *r, unsigned status, const char *error)
+{
+	json_t *ctx = web_page_ctx(r, "Change your password");
+
+	json_object_set_new(ctx, "must_change", json_boolean(r->must_change));
+	if (error != NULL)
+		json_object_set_new(ctx, "error", json_string(error));
+	return web_reply_page(r, status, "password", ctx);
+}
+
+int
+web_h_password_form(struct req *r)
+{
+	if (r->via_token)
+		return web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
+	return show_password(r, 200, NULL);
+}
+
+/* 12 to 128 characters, one line of valid UTF-8, never truncated. */
+static const char *
+password_problem(const char *pw)
+{
+	size_t n;
+
+	if (!core_text_ok(pw, strlen(pw), 0))
+		return "The password must be one line of text.";
+	n = core_utf8_len(pw);
+	if (n < 12)
+		return "The new password needs at least 12 characters.";
+	if (n > 128)
+		return "The new password may have at most 128 characters.";
+	return NULL;
+}
+
+int
+web_h_password_post(struct req *r)
+{
+	struct web_field *f = NULL;
+	struct store_user u;
+	const char *err = NULL, *cur, *pw, *pw2, *csrf, *why;
+	char hash[256];
+	unsigned char sh[UTIL_HASH_BYTES];
+	size_t n = 0;
+	int dup = 0;
+
+	if (r->via_token)
+		return web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
+	if (web_urlencoded_parse(&r->arena, r->body.data ? r->body.data : "",
+	    r->body.len, 8, &f, &n, &err) == -1)
+		return web_reply_error(r, WE_BAD_FORM, NULL, err);
+	cur = field(f, n, "current", &dup);
+	pw = field(f, n, "password", &dup);
+	pw2 = field(f, n, "confirm", &dup);
+	csrf = field(f, n, "csrf", &dup);
+	if (dup)
+		return web_reply_error(r, WE_DUPLICATE_FIELD, NULL, NULL);
+	if (!web_auth_csrf_ok(r, csrf))
+		return web_reply_error(r, WE_CSRF, NULL, NULL);
+	if (cur == NULL || pw == NULL || pw2 == NULL)
+		return show_password(r, 422, "Fill in every field.");
+	if (store_user_by_email(r->app->store, r->user_email, &r->arena, &u) !=
+	    STORE_OK)
+		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	if (strlen(cur) > 1024 || !util_password_verify(u.password_hash, cur)) {
+		web_audit(r, "password.change_failed", 0, "wrong current password");
+		return show_password(r, 422, "The current password is wrong.");
+	}
+	if ((why = password_problem(pw)) != NULL)
+		return show_password(r, 422, why);
+	if (strcmp(pw, pw2) != 0)
+		return show_password(r, 422, "The two new passwords differ.");
+	if (strcmp(pw, cur) == 0)
+		return show_password(r, 422, "Choose a password you have not "
+		    "used here.");
+	if (util_password_hash(hash, sizeof(hash), pw) == -1 ||
+	    store_user_set_password(r->app->store, u.id, hash, time(NULL)) !=
+	    STORE_OK)
+		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	/* Every other session of this account ends (ASVS 3.3.3). */
+	if (util_token_hash(r->session, sh) == 0)
+		store_sessions_end_others(r->app->store, u.id, sh);
+	web_audit(r, "password.change", 0, "");
+	return web_reply_redirect(r, 303, "/cases");
 }

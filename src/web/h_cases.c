@@ -829,6 +829,48 @@ cvss_info(struct req *r, const char *vector)
 	    cv.version == CVSS_V40 ? "4.0" : "3.1", "error", "");
 }
 
+/* The case's e-mail: what went out (and whether it arrived at the
+ * relay) and what came in (encryption and signature). */
+static json_t *
+mail_ctx(struct req *r, const struct store_case *c)
+{
+	struct store_outbox *o = NULL;
+	struct store_mail *m = NULL;
+	size_t no = 0, nm = 0, i;
+	json_t *out = json_array(), *in = json_array();
+
+	if (store_outbox_for_case(r->app->store, c->id, &r->arena, &o, &no) !=
+	    STORE_OK)
+		no = 0;
+	if (store_mail_for_case(r->app->store, c->id, &r->arena, &m, &nm) !=
+	    STORE_OK)
+		nm = 0;
+	for (i = 0; i < no; i++)
+		json_array_append_new(out, json_pack(
+		    "{s:s,s:s,s:s,s:s,s:i,s:s,s:b,s:b,s:b}",
+		    "kind", o[i].kind, "to", o[i].to_addr,
+		    "at", web_fmt_time(r, o[i].created_at),
+		    "status", o[i].status, "attempts", o[i].attempts,
+		    "error", o[i].last_error,
+		    "sent", strcmp(o[i].status, "sent") == 0,
+		    "failed", strcmp(o[i].status, "failed") == 0,
+		    "waiting", strcmp(o[i].status, "pending") == 0 ||
+		    strcmp(o[i].status, "sending") == 0));
+	for (i = 0; i < nm; i++)
+		json_array_append_new(in, json_pack(
+		    "{s:I,s:s,s:s,s:s,s:b,s:b,s:s,s:b,s:s}",
+		    "id", (json_int_t)m[i].id,
+		    "at", web_fmt_time(r, m[i].received_at),
+		    "from", m[i].from_addr, "subject", m[i].subject,
+		    "encrypted", strcmp(m[i].pgp, "decrypted") == 0,
+		    "signed", strcmp(m[i].sig, "valid") == 0 && m[i].sig_whole,
+		    "sig", m[i].sig, "partly_signed",
+		    strcmp(m[i].sig, "valid") == 0 && !m[i].sig_whole,
+		    "fpr", m[i].sig_fpr));
+	return json_pack("{s:o,s:o,s:b}", "out", out, "in", in, "any",
+	    no + nm > 0);
+}
+
 static int
 show_case(struct req *r, const struct store_case *c, const struct redo *d,
     unsigned status)
@@ -967,6 +1009,7 @@ show_case(struct req *r, const struct store_case *c, const struct redo *d,
 	}
 	json_object_set_new(ctx, "messages", a);
 	json_object_set_new(ctx, "timeline", timeline(r, ev, nev));
+	json_object_set_new(ctx, "mail", mail_ctx(r, c));
 
 	/* the forms */
 	err = json_object();

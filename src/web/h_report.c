@@ -19,6 +19,7 @@
 #include "util/encode.h"
 #include "util/log.h"
 #include "parse.h"
+#include "staff.h"
 #include "web.h"
 
 #define MAX_FORM_PARTS	64
@@ -244,6 +245,7 @@ create_case(struct req *r, struct report_input *in, const char *channel,
     struct store_case_created *out, char *token)
 {
 	struct store_new_case nc;
+	struct store_notify n;
 	const char *f[RF__MAX];
 	int i, tier;
 	size_t nh;
@@ -268,6 +270,7 @@ create_case(struct req *r, struct report_input *in, const char *channel,
 	nc.tier = tier;
 	nc.attachments = in->att;
 	nc.nattachments = in->natt;
+	nc.notify = web_notify(r, &n, "ack", "", NULL);
 	util_token_new(token, nc.token_hash);
 	return store_case_create(r->app->store, &nc, out);
 }

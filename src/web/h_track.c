@@ -205,9 +205,12 @@ show_case(struct req *r, struct store_case *c, const char *secret,
 		else if (strcmp(ev[i].kind, "transition") == 0)
 			what = util_arena_printf(&r->arena, "Status: %s",
 			    state_label(ev[i].to_state, &text));
-		else if (strcmp(ev[i].kind, "message") == 0)
-			what = strcmp(ev[i].reason, "researcher") == 0 ?
-			    "You sent a message" : "The team sent a message";
+		else if (strcmp(ev[i].kind, "message") == 0 &&
+		    strcmp(ev[i].reason, "researcher") == 0)
+			what = "You sent a message";
+		else if (strcmp(ev[i].kind, "message") == 0 &&
+		    strcmp(ev[i].reason, "staff") == 0)
+			what = "The team sent a message";
 		else
 			continue;	/* staff-only events */
 		json_array_append_new(arr, json_pack("{s:s,s:s}", "at",

@@ -395,6 +395,18 @@ authorize(struct req *r)
 		web_reply_redirect(r, 303, loc ? loc : "/login");
 		return 1;
 	}
+	/* A one-time password is changed before anything else. */
+	if (r->must_change && !r->via_token &&
+	    strcmp(r->url, "/account/password") != 0 &&
+	    strcmp(r->url, "/logout") != 0) {
+		if (is_api) {
+			web_reply_error(r, WE_CONFLICT, NULL, "Change the "
+			    "one-time password first, at /account/password.");
+			return 1;
+		}
+		web_reply_redirect(r, 303, "/account/password");
+		return 1;
+	}
 	if (!core_perm_allows(r->roles, act)) {
 		web_audit(r, "permission.denied", 0, util_arena_printf(
 		    &r->arena, "%s %s (%s)", r->method, r->url,

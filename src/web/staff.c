@@ -11,6 +11,7 @@
 #include "core/cvss.h"
 #include "core/cwe.h"
 #include "core/report.h"
+#include "util/crypto.h"
 #include "util/log.h"
 #include "staff.h"
 
@@ -21,6 +22,17 @@ int
 web_staff_may(struct req *r, enum core_action a)
 {
 	return r->authed && core_perm_allows(r->roles, a);
+}
+
+/* A denial inside a route the user may reach: the same 404 as anywhere,
+ * and the same audit row. */
+static int
+deny(struct req *r, enum core_action a, const struct store_case *c)
+{
+	web_audit(r, "permission.denied", c ? c->id : 0, util_arena_printf(
+	    &r->arena, "%s %s (%s)", r->method, r->url, core_action_name(a)));
+	web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
+	return STAFF_REPLIED;
 }
 
 void
@@ -58,6 +70,32 @@ web_staff_case(struct req *r, const char *tid, struct store_case *c,
 		return STAFF_REPLIED;
 	}
 	return STAFF_OK;
+}
+
+const struct store_notify *
+web_notify(struct req *r, struct store_notify *n, const char *kind,
+    const char *body, const char *secret)
+{
+	char *id;
+
+	if (!r->app->cfg->mail_notify ||
+	    (id = util_arena_alloc(&r->arena, 200)) == NULL)
+		return NULL;
+	util_message_id(id, 200, r->app->cfg->mail_domain);
+	n->kind = kind;
+	n->body = body ? body : "";
+	n->secret = secret;
+	n->message_id = id;
+	return n;
+}
+
+/* The states a researcher hears about by e-mail when a case enters them
+ * (questions and duplicates have their own messages). */
+static int
+researcher_hears(int st)
+{
+	return st == ST_CONFIRMED || st == ST_VERIFYING || st == ST_RELEASED ||
+	    st == ST_REJECTED || st == ST_NOT_REPRODUCIBLE || st == ST_CLOSED;
 }
 
 size_t
@@ -103,12 +141,11 @@ web_staff_transition(struct req *r, const struct store_case *c,
     const char *to, const char *reason, const char **msg)
 {
 	struct store_actor who;
+	struct store_notify n;
 	int from, dst, rc;
 
-	if (!web_staff_may(r, ACT_CASE_TRANSITION)) {
-		web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
-		return STAFF_REPLIED;
-	}
+	if (!web_staff_may(r, ACT_CASE_TRANSITION))
+		return deny(r, ACT_CASE_TRANSITION, c);
 	if (reason != NULL && !text_ok(reason, MAX_REASON, 1)) {
 		*msg = "The reason must be text of at most 8 KiB.";
 		return STAFF_REFUSED;
@@ -128,7 +165,8 @@ web_staff_transition(struct req *r, const struct store_case *c,
 		return STAFF_REFUSED;
 	web_staff_actor(r, &who);
 	rc = store_case_transition(r->app->store, c->id, c->state, to, &who,
-	    reason ? reason : "", time(NULL));
+	    reason ? reason : "", researcher_hears(dst) ? web_notify(r, &n,
+	    "status", "", NULL) : NULL, time(NULL));
 	if (rc == STORE_NONE) {
 		*msg = "The case changed in the meantime; reload and try again.";
 		return STAFF_REFUSED;
@@ -152,10 +190,8 @@ web_staff_assign(struct req *r, const struct store_case *c,
 	char *end;
 	int rc;
 
-	if (!web_staff_may(r, ACT_CASE_ASSIGN)) {
-		web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
-		return STAFF_REPLIED;
-	}
+	if (!web_staff_may(r, ACT_CASE_ASSIGN))
+		return deny(r, ACT_CASE_ASSIGN, c);
 	if (assignee != NULL && *assignee != '\0' &&
 	    strcmp(assignee, "0") != 0 && strcmp(assignee, "none") != 0) {
 		if (strchr(assignee, '@') != NULL)
@@ -215,10 +251,8 @@ web_staff_score(struct req *r, const struct store_case *c,
 	int rc, id;
 	size_t i;
 
-	if (!web_staff_may(r, ACT_CASE_SCORE)) {
-		web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
-		return STAFF_REPLIED;
-	}
+	if (!web_staff_may(r, ACT_CASE_SCORE))
+		return deny(r, ACT_CASE_SCORE, c);
 	if (vector == NULL)
 		vector = "";
 	if (cwe == NULL)
@@ -263,10 +297,8 @@ web_staff_duplicate(struct req *r, const struct store_case *c, const char *of,
 	int from, rc, year;
 	long seq;
 
-	if (!web_staff_may(r, ACT_CASE_DUPLICATE)) {
-		web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
-		return STAFF_REPLIED;
-	}
+	if (!web_staff_may(r, ACT_CASE_DUPLICATE))
+		return deny(r, ACT_CASE_DUPLICATE, c);
 	if (of == NULL || core_tracking_parse(of, r->app->cfg->tracking_prefix,
 	    &year, &seq) == -1) {
 		*msg = "Give the tracking ID of the original case.";
@@ -312,13 +344,12 @@ web_staff_message(struct req *r, const struct store_case *c, const char *body,
     int internal, int request_info, const char **msg)
 {
 	struct store_actor who;
+	struct store_notify n;
 	const char *from = NULL, *to = NULL;
 	int st, rc;
 
-	if (!web_staff_may(r, internal ? ACT_CASE_NOTE : ACT_CASE_MESSAGE)) {
-		web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
-		return STAFF_REPLIED;
-	}
+	if (!web_staff_may(r, internal ? ACT_CASE_NOTE : ACT_CASE_MESSAGE))
+		return deny(r, internal ? ACT_CASE_NOTE : ACT_CASE_MESSAGE, c);
 	if (body == NULL || blank(body) ||
 	    !text_ok(body, MAX_STAFF_MESSAGE, 1)) {
 		*msg = "Write the message: text of at most 64 KiB.";
@@ -339,7 +370,9 @@ web_staff_message(struct req *r, const struct store_case *c, const char *body,
 	}
 	web_staff_actor(r, &who);
 	rc = store_case_message_staff(r->app->store, c->id, &who, body,
-	    internal, from, to, time(NULL), NULL);
+	    internal, from, to, internal ? NULL : web_notify(r, &n,
+	    request_info ? "request_info" : "message", body, NULL), time(NULL),
+	    NULL);
 	if (rc == STORE_NONE) {
 		*msg = "The case changed in the meantime; reload and try again.";
 		return STAFF_REFUSED;

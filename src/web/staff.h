@@ -54,6 +54,12 @@ int	web_staff_queue_parse(struct req *, struct store_queue_filter *,
  * phrase (quotes doubled), at most 10, all required. */
 const char *web_staff_fts_query(struct req *, const char *q);
 
+/* Fills n for an e-mail to the researcher of kind ("ack", "message",
+ * "request_info", "status") with a fresh Message-ID; returns n, or NULL
+ * when mail is turned off ([mail] notify = no). */
+const struct store_notify *web_notify(struct req *, struct store_notify *n,
+	    const char *kind, const char *body, const char *secret);
+
 /* 1 if the user may take this action (the permission table). */
 int	web_staff_may(struct req *, enum core_action);
 /* The acting user, for the store. */

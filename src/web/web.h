@@ -70,6 +70,7 @@ struct req {
 	const char		*user_email;
 	const char		*user_name;
 	unsigned		 roles;		/* core_roles */
+	int			 must_change;	/* one-time password in use */
 	char			 session[48];	/* cookie secret: binds CSRF */
 	const char		*client_ip;
 	void			*scratch;	/* for callbacks */
@@ -164,6 +165,10 @@ int	web_h_case_post_scoring(struct req *);
 int	web_h_case_post_duplicate(struct req *);
 int	web_h_case_post_message(struct req *);
 int	web_h_case_attachment(struct req *);
+int	web_h_password_form(struct req *);
+int	web_h_password_post(struct req *);
+int	web_h_mail_list(struct req *);
+int	web_h_mail_raw(struct req *);
 int	web_h_api_cases_list(struct req *);
 int	web_h_api_case_get(struct req *);
 int	web_h_api_case_transition(struct req *);

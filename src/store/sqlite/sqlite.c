@@ -18,6 +18,7 @@
 
 #include "core/report.h"
 #include "util/arena.h"
+#include "util/crypto.h"
 #include "util/log.h"
 #include "store/backend.h"
 #include "migrations.h"
@@ -57,6 +58,7 @@ enum q {
 	Q_SESSION_TOUCH,
 	Q_SESSION_DELETE,
 	Q_SESSIONS_PURGE,
+	Q_SESSIONS_OTHERS,
 	Q_TOKEN_API_INSERT,
 	Q_TOKEN_API_USER,
 	Q_LOGIN_FAIL_INSERT,
@@ -75,6 +77,23 @@ enum q {
 	Q_CASE_STATE_OF,
 	Q_CASE_ID_BY_TRACKING,
 	Q_STATE_COUNTS,
+	Q_OUTBOX_FROM_CASE,
+	Q_OUTBOX_ADD,
+	Q_OUTBOX_CLAIM,
+	Q_OUTBOX_RESULT,
+	Q_OUTBOX_BY_CASE,
+	Q_OUTBOX_BACKLOG,
+	Q_MAIL_SAVE,
+	Q_MAIL_UPDATE,
+	Q_MAIL_GET,
+	Q_MAIL_FLAGGED,
+	Q_MAIL_BY_CASE,
+	Q_CASE_BY_MSGID,
+	Q_AUTOREPLIES,
+	Q_THREAD_FIRST,
+	Q_THREAD_LAST,
+	Q_NOTE_INSERT,
+	Q_CASE_SET_MAIL,
 	Q__MAX
 };
 
@@ -165,7 +184,8 @@ static const char *const qsql[Q__MAX] = {
 	    "WHERE case_id = ?1 AND id = ?2",
 	[Q_MESSAGE_INSERT] =
 	    "INSERT INTO messages (case_id, at, author_kind, author, body, "
-	    "internal) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    "internal, channel, mail_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "coalesce(?7, 'web'), nullif(?8, 0))",
 	[Q_CASE_TOUCH] =
 	    "UPDATE cases SET updated_at = ?2 WHERE id = ?1",
 	[Q_PRODUCTS_LIST] =
@@ -173,29 +193,29 @@ static const char *const qsql[Q__MAX] = {
 	[Q_PRODUCT_INSERT] =
 	    "INSERT INTO products (name, vendor, created_at) VALUES (?1, ?2, ?3)",
 	[Q_USER_INSERT] =
-	    "INSERT INTO users (email, name, roles, password_hash, created_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	    "INSERT INTO users (email, name, roles, password_hash, created_at, "
+	    "must_change) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[Q_USER_COUNT] = "SELECT count(*) FROM users",
 	[Q_CASE_COUNT] = "SELECT count(*) FROM cases",
 	[Q_USER_BY_EMAIL] =
-	    "SELECT id, email, name, roles, password_hash, disabled, created_at "
-	    "FROM users WHERE email = ?1",
+	    "SELECT id, email, name, roles, password_hash, disabled, created_at, "
+	    "must_change FROM users WHERE email = ?1",
 	[Q_USER_BY_ID] =
-	    "SELECT id, email, name, roles, '', disabled, created_at "
-	    "FROM users WHERE id = ?1",
+	    "SELECT id, email, name, roles, '', disabled, created_at, "
+	    "must_change FROM users WHERE id = ?1",
 	[Q_USERS_LIST] =
-	    "SELECT id, email, name, roles, '', disabled, created_at "
-	    "FROM users ORDER BY email",
+	    "SELECT id, email, name, roles, '', disabled, created_at, "
+	    "must_change FROM users ORDER BY email",
 	[Q_USER_DISABLE] =
 	    "UPDATE users SET disabled = 1 WHERE email = ?1",
 	[Q_USER_SET_PASSWORD] =
-	    "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+	    "UPDATE users SET password_hash = ?2, must_change = 0 WHERE id = ?1",
 	[Q_SESSION_INSERT] =
 	    "INSERT INTO sessions (hash, user_id, created_at, last_seen) "
 	    "VALUES (?1, ?2, ?3, ?3)",
 	[Q_SESSION_USER] =
 	    "SELECT u.id, u.email, u.name, u.roles, '', u.disabled, "
-	    "u.created_at, s.last_seen FROM sessions s "
+	    "u.created_at, u.must_change, s.last_seen FROM sessions s "
 	    "JOIN users u ON u.id = s.user_id "
 	    "WHERE s.hash = ?1 AND s.created_at > ?2 AND s.last_seen > ?3 "
 	    "AND u.disabled = 0",
@@ -203,6 +223,8 @@ static const char *const qsql[Q__MAX] = {
 	    "UPDATE sessions SET last_seen = ?2 WHERE hash = ?1",
 	[Q_SESSION_DELETE] =
 	    "DELETE FROM sessions WHERE hash = ?1",
+	[Q_SESSIONS_OTHERS] =
+	    "DELETE FROM sessions WHERE user_id = ?1 AND hash <> ?2",
 	[Q_SESSIONS_PURGE] =
 	    "DELETE FROM sessions WHERE created_at <= ?1 OR last_seen <= ?2",
 	[Q_TOKEN_API_INSERT] =
@@ -210,7 +232,7 @@ static const char *const qsql[Q__MAX] = {
 	    "VALUES (?1, ?2, ?3, ?4)",
 	[Q_TOKEN_API_USER] =
 	    "SELECT u.id, u.email, u.name, u.roles, '', u.disabled, "
-	    "u.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id "
+	    "u.created_at, 0 FROM api_tokens t JOIN users u ON u.id = t.user_id "
 	    "WHERE t.hash = ?1 AND t.revoked_at IS NULL AND u.disabled = 0",
 	[Q_LOGIN_FAIL_INSERT] =
 	    "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
@@ -253,6 +275,81 @@ static const char *const qsql[Q__MAX] = {
 	    "SELECT id FROM cases WHERE tracking_id = ?1",
 	[Q_STATE_COUNTS] =
 	    "SELECT state, n FROM state_counts WHERE n > 0 ORDER BY state",
+	[Q_OUTBOX_FROM_CASE] =
+	    "INSERT INTO outbox (case_id, kind, created_at, to_addr, to_name, "
+	    "pgp_key, body, secret, message_id, next_attempt_at) "
+	    "SELECT id, ?2, ?3, reporter_email, reporter_name, pgp_key, ?4, ?5, "
+	    "?6, ?3 FROM cases WHERE id = ?1 AND reporter_email <> ''",
+	[Q_OUTBOX_ADD] =
+	    "INSERT INTO outbox (case_id, kind, created_at, to_addr, to_name, "
+	    "pgp_key, body, secret, message_id, next_attempt_at) "
+	    "VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3)",
+	[Q_OUTBOX_CLAIM] =
+	    "UPDATE outbox SET status = 'sending', claimed_at = ?1, "
+	    "attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox "
+	    "WHERE (status = 'pending' AND next_attempt_at <= ?1) OR "
+	    "(status = 'sending' AND claimed_at < ?2) "
+	    "ORDER BY next_attempt_at, id LIMIT ?3) "
+	    "RETURNING id, coalesce(case_id, 0), kind, created_at, to_addr, "
+	    "to_name, pgp_key, body, secret, message_id, status, attempts, "
+	    "next_attempt_at, coalesce(sent_at, 0), last_error",
+	[Q_OUTBOX_RESULT] =
+	    "UPDATE outbox SET status = ?2, next_attempt_at = ?3, "
+	    "last_error = ?4, claimed_at = NULL, "
+	    "sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END, "
+	    "secret = CASE WHEN ?2 = 'pending' THEN secret ELSE '' END "
+	    "WHERE id = ?1",
+	[Q_OUTBOX_BY_CASE] =
+	    "SELECT id, coalesce(case_id, 0), kind, created_at, to_addr, "
+	    "to_name, '', body, '', message_id, status, attempts, "
+	    "next_attempt_at, coalesce(sent_at, 0), last_error FROM outbox "
+	    "WHERE case_id = ?1 ORDER BY id",
+	[Q_OUTBOX_BACKLOG] =
+	    "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')",
+	[Q_MAIL_SAVE] =
+	    "INSERT INTO inbound_mail (received_at, raw, size, sha256) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[Q_MAIL_UPDATE] =
+	    "UPDATE inbound_mail SET status = ?2, case_id = nullif(?3, 0), "
+	    "message_id = ?4, from_addr = ?5, subject = ?6, flag = ?7, "
+	    "pgp = ?8, sig = ?9, sig_fpr = ?10, sig_whole = ?11 WHERE id = ?1",
+	[Q_MAIL_GET] =
+	    "SELECT id, received_at, size, status, message_id, from_addr, "
+	    "subject, flag, pgp, sig, sig_fpr, sig_whole, "
+	    "coalesce(case_id, 0), raw FROM inbound_mail WHERE id = ?1",
+	[Q_MAIL_FLAGGED] =
+	    "SELECT id, received_at, size, status, message_id, from_addr, "
+	    "subject, flag, pgp, sig, sig_fpr, sig_whole, "
+	    "coalesce(case_id, 0) FROM inbound_mail WHERE status = 'flagged' "
+	    "ORDER BY id DESC LIMIT ?2",
+	[Q_MAIL_BY_CASE] =
+	    "SELECT id, received_at, size, status, message_id, from_addr, "
+	    "subject, flag, pgp, sig, sig_fpr, sig_whole, "
+	    "coalesce(case_id, 0) FROM inbound_mail WHERE case_id = ?1 "
+	    "ORDER BY id",
+	[Q_CASE_BY_MSGID] =
+	    "SELECT case_id FROM outbox WHERE message_id = ?1 AND case_id IS "
+	    "NOT NULL UNION ALL SELECT case_id FROM inbound_mail WHERE "
+	    "message_id = ?1 AND case_id IS NOT NULL LIMIT 1",
+	[Q_AUTOREPLIES] =
+	    "SELECT count(*) FROM outbox WHERE to_addr = ?1 COLLATE NOCASE "
+	    "AND kind = 'ack' AND created_at >= ?2",
+	[Q_THREAD_FIRST] =
+	    "SELECT m FROM (SELECT message_id AS m, received_at AS t, 0 AS o "
+	    "FROM inbound_mail WHERE case_id = ?1 AND message_id <> '' "
+	    "UNION ALL SELECT message_id, created_at, 1 FROM outbox "
+	    "WHERE case_id = ?1) ORDER BY t, o LIMIT 1",
+	[Q_THREAD_LAST] =
+	    "SELECT m FROM (SELECT message_id AS m, received_at AS t, 0 AS o, "
+	    "id FROM inbound_mail WHERE case_id = ?1 AND message_id <> '' "
+	    "UNION ALL SELECT message_id, created_at, 1, id FROM outbox "
+	    "WHERE case_id = ?1 AND status = 'sent') "
+	    "ORDER BY t DESC, o DESC, id DESC LIMIT 1",
+	[Q_NOTE_INSERT] =
+	    "INSERT INTO messages (case_id, at, author_kind, author, body, "
+	    "internal, channel) VALUES (?1, ?2, 'staff', 'system', ?3, 1, 'web')",
+	[Q_CASE_SET_MAIL] =
+	    "UPDATE cases SET mail_id = ?2 WHERE id = ?1",
 };
 
 struct conn {
@@ -464,7 +561,8 @@ sq_open(const char *path)
 	pthread_cond_init(&s->cv, NULL);
 	pthread_mutex_init(&s->wmtx, NULL);
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	s->nconns = ncpu > 0 ? (int)ncpu * 2 + 2 : 4;
+	s->nconns = store_pool_size > 0 ? store_pool_size :
+	    ncpu > 0 ? (int)ncpu * 2 + 2 : 4;
 	if (s->nconns > POOL_MAX)
 		s->nconns = POOL_MAX;
 	for (i = 0; i < s->nconns; i++) {
@@ -782,6 +880,37 @@ insert_event(struct conn *c, int64_t case_id, time_t at, const char *actor,
 	return step_done(c, Q_EVENT_INSERT, "insert event");
 }
 
+/* Queues an e-mail to the case's reporter in the current transaction. */
+static int
+outbox_tx(struct conn *c, int64_t case_id, const struct store_notify *n,
+    time_t now)
+{
+	sqlite3_stmt *st = c->st[Q_OUTBOX_FROM_CASE];
+
+	if (n == NULL)
+		return STORE_OK;
+	sqlite3_bind_int64(st, 1, case_id);
+	bind_text(st, 2, n->kind);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	bind_text(st, 4, n->body);
+	bind_text(st, 5, n->secret);
+	bind_text(st, 6, n->message_id);
+	return step_done(c, Q_OUTBOX_FROM_CASE, "queue e-mail");
+}
+
+static int
+note_tx(struct conn *c, int64_t case_id, const char *note, time_t now)
+{
+	sqlite3_stmt *st = c->st[Q_NOTE_INSERT];
+
+	if (note == NULL || *note == '\0')
+		return STORE_OK;
+	sqlite3_bind_int64(st, 1, case_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	bind_text(st, 3, note);
+	return step_done(c, Q_NOTE_INSERT, "insert note");
+}
+
 static int
 create_fn(struct conn *c, void *p)
 {
@@ -834,6 +963,17 @@ create_fn(struct conn *c, void *p)
 		return rc;
 	if ((rc = insert_event(c, id, now, "researcher", "created", "",
 	    nc->state, nc->channel)) != STORE_OK)
+		return rc;
+	if (nc->mail_id > 0) {
+		st = c->st[Q_CASE_SET_MAIL];
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, nc->mail_id);
+		if ((rc = step_done(c, Q_CASE_SET_MAIL, "case mail")) !=
+		    STORE_OK)
+			return rc;
+	}
+	if ((rc = note_tx(c, id, nc->note, now)) != STORE_OK ||
+	    (rc = outbox_tx(c, id, nc->notify, now)) != STORE_OK)
 		return rc;
 	a->out->id = id;
 	return STORE_OK;
@@ -1169,6 +1309,9 @@ message_fn(struct conn *c, void *p)
 	bind_text(st, 4, m->author);
 	bind_text(st, 5, m->body);
 	sqlite3_bind_int(st, 6, m->internal ? 1 : 0);
+	if (m->channel != NULL)
+		bind_text(st, 7, m->channel);
+	sqlite3_bind_int64(st, 8, m->mail_id);
 	if ((rc = step_done(c, Q_MESSAGE_INSERT, "insert message")) != STORE_OK)
 		return rc;
 	a->id = sqlite3_last_insert_rowid(c->db);
@@ -1273,6 +1416,7 @@ user_fn(struct conn *c, void *p)
 	bind_text(st, 3, a->u->roles);
 	bind_text(st, 4, a->u->password_hash);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)a->u->now);
+	sqlite3_bind_int(st, 6, a->u->must_change ? 1 : 0);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
@@ -1484,6 +1628,7 @@ user_row(sqlite3_stmt *st, struct arena *ar, void *p)
 	u->password_hash = col_text(ar, st, 4);
 	u->disabled = sqlite3_column_int(st, 5);
 	u->created_at = (time_t)sqlite3_column_int64(st, 6);
+	u->must_change = sqlite3_column_int(st, 7);
 	return u->password_hash == NULL ? -1 : 0;
 }
 
@@ -1545,9 +1690,9 @@ sq_users_list(void *p, struct arena *ar, struct store_user **u, size_t *n)
 struct simple_arg {
 	enum q q;
 	const char *fmt;
-	const void *v[8];
-	int64_t i[8];
-	double d[8];
+	const void *v[12];
+	int64_t i[12];
+	double d[12];
 	int changes;
 };
 
@@ -1651,7 +1796,7 @@ sq_session_user(void *p, const unsigned char *hash, time_t now, time_t idle,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		rc = user_row(st, ar, u) == -1 ? STORE_ERR : STORE_OK;
-		last = (time_t)sqlite3_column_int64(st, 7);
+		last = (time_t)sqlite3_column_int64(st, 8);
 	} else if (rc == SQLITE_DONE)
 		rc = STORE_NONE;
 	else
@@ -1667,6 +1812,17 @@ sq_session_user(void *p, const unsigned char *hash, time_t now, time_t idle,
 			return STORE_ERR;
 	}
 	return rc;
+}
+
+static int
+sq_sessions_end_others(void *p, int64_t user_id, const unsigned char *keep)
+{
+	static const unsigned char none[STORE_HASH_LEN];
+	struct simple_arg a = { .q = Q_SESSIONS_OTHERS, .fmt = "ib",
+	    .i = { user_id }, .v = { NULL, keep ? keep : none } };
+	int rc = simple_write(p, &a);
+
+	return rc == STORE_NONE ? STORE_OK : rc;
 }
 
 static int
@@ -1750,6 +1906,7 @@ struct change_arg {
 	int internal;
 	int64_t id;
 	const struct store_new_message *msg;
+	const struct store_notify *notify;
 };
 
 static int
@@ -1771,8 +1928,10 @@ transition_tx(struct conn *c, struct change_arg *a, const char *from,
 	if (sqlite3_changes(c->db) == 0)
 		return STORE_NONE;	/* no longer in `from` */
 	snprintf(details, sizeof(details), "%s -> %s", from, to);
-	return insert_event_audit(c, a->case_id, a->now, who, "transition",
-	    from, to, reason, details);
+	if ((rc = insert_event_audit(c, a->case_id, a->now, who, "transition",
+	    from, to, reason, details)) != STORE_OK)
+		return rc;
+	return outbox_tx(c, a->case_id, a->notify, a->now);
 }
 
 static int
@@ -1787,10 +1946,11 @@ transition_fn(struct conn *c, void *p)
 
 static int
 sq_case_transition(void *p, int64_t case_id, const char *from, const char *to,
-    const struct store_actor *who, const char *reason, time_t now)
+    const struct store_actor *who, const char *reason,
+    const struct store_notify *notify, time_t now)
 {
 	struct change_arg a = { .case_id = case_id, .from = from, .to = to,
-	    .who = who, .reason = reason, .now = now };
+	    .who = who, .reason = reason, .now = now, .notify = notify };
 
 	return tx_write(p, transition_fn, &a);
 }
@@ -1932,9 +2092,16 @@ staff_message_fn(struct conn *c, void *p)
 	sqlite3_stmt *st = c->st[Q_MESSAGE_INSERT];
 	int rc;
 
+	const struct store_notify *n = a->notify;
+
+	a->notify = NULL;	/* one e-mail: the message, not the transition */
 	if (a->from != NULL && a->to != NULL &&
 	    (rc = transition_tx(c, a, a->from, a->to, a->who,
 	    a->text)) != STORE_OK)
+		return rc;
+	a->notify = n;
+	if ((rc = outbox_tx(c, a->case_id, a->internal ? NULL : n, a->now)) !=
+	    STORE_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, a->case_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)a->now);
@@ -1958,11 +2125,12 @@ staff_message_fn(struct conn *c, void *p)
 static int
 sq_case_message_staff(void *p, int64_t case_id, const struct store_actor *who,
     const char *body, int internal, const char *from_state,
-    const char *to_state, time_t now, int64_t *idp)
+    const char *to_state, const struct store_notify *notify, time_t now,
+    int64_t *idp)
 {
 	struct change_arg a = { .case_id = case_id, .who = who, .text = body,
 	    .internal = internal, .from = from_state, .to = to_state,
-	    .now = now };
+	    .now = now, .notify = notify };
 	int rc;
 
 	rc = tx_write(p, staff_message_fn, &a);
@@ -2223,6 +2391,284 @@ sq_state_counts(void *p, struct arena *ar, struct store_state_count **out,
 	    sizeof(**out), count_row);
 }
 
+/* ---- e-mail ---- */
+
+struct mail_save_arg {
+	const void *raw;
+	size_t len;
+	time_t now;
+	int64_t id;
+};
+
+static int
+mail_save_fn(struct conn *c, void *p)
+{
+	struct mail_save_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_MAIL_SAVE];
+	char hex[65];
+	int rc;
+
+	util_sha256_hex(hex, a->raw, a->len);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)a->now);
+	sqlite3_bind_blob64(st, 2, a->len ? a->raw : "", a->len,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)a->len);
+	bind_text(st, 4, hex);
+	if ((rc = step_done(c, Q_MAIL_SAVE, "save mail")) != STORE_OK)
+		return rc;
+	a->id = sqlite3_last_insert_rowid(c->db);
+	return STORE_OK;
+}
+
+static int
+sq_mail_save(void *p, const void *raw, size_t len, time_t now, int64_t *idp)
+{
+	struct mail_save_arg a = { raw, len, now, 0 };
+	int rc = tx_write(p, mail_save_fn, &a);
+
+	if (rc == STORE_OK && idp != NULL)
+		*idp = a.id;
+	return rc;
+}
+
+static int
+sq_mail_update(void *p, int64_t id, const struct store_mail_info *m)
+{
+	struct simple_arg a = { .q = Q_MAIL_UPDATE, .fmt = "itittttttti",
+	    .i = { id, 0, m->case_id, 0, 0, 0, 0, 0, 0, 0, m->sig_whole },
+	    .v = { NULL, m->status, NULL, m->message_id, m->from_addr,
+	    m->subject, m->flag, m->pgp, m->sig, m->sig_fpr } };
+
+	return simple_write(p, &a);
+}
+
+static int
+mail_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_mail *m = p;
+
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(st, 0);
+	m->received_at = (time_t)sqlite3_column_int64(st, 1);
+	m->size = (size_t)sqlite3_column_int64(st, 2);
+	m->status = col_text(ar, st, 3);
+	m->message_id = col_text(ar, st, 4);
+	m->from_addr = col_text(ar, st, 5);
+	m->subject = col_text(ar, st, 6);
+	m->flag = col_text(ar, st, 7);
+	m->pgp = col_text(ar, st, 8);
+	m->sig = col_text(ar, st, 9);
+	m->sig_fpr = col_text(ar, st, 10);
+	m->sig_whole = sqlite3_column_int(st, 11);
+	m->case_id = sqlite3_column_int64(st, 12);
+	return m->sig_fpr == NULL ? -1 : 0;
+}
+
+static int
+mail_row_raw(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_mail *m = p;
+	const void *blob;
+	void *copy;
+	int n;
+
+	if (mail_row(st, ar, p) == -1)
+		return -1;
+	blob = sqlite3_column_blob(st, 13);
+	n = sqlite3_column_bytes(st, 13);
+	if ((copy = util_arena_alloc(ar, (size_t)n + 1)) == NULL)
+		return -1;
+	if (n > 0)
+		memcpy(copy, blob, (size_t)n);
+	((char *)copy)[n] = '\0';
+	m->raw = copy;
+	m->size = (size_t)n;
+	return 0;
+}
+
+static int
+sq_mail_get(void *p, int64_t id, struct arena *ar, struct store_mail *m)
+{
+	return one_row(p, Q_MAIL_GET, NULL, NULL, id, ar, m, mail_row_raw);
+}
+
+static int
+sq_mail_flagged(void *p, int limit, struct arena *ar, struct store_mail **m,
+    size_t *n)
+{
+	return list_query(p, Q_MAIL_FLAGGED, -1, limit, ar, (void **)m, n,
+	    sizeof(**m), mail_row);
+}
+
+static int
+sq_mail_for_case(void *p, int64_t case_id, struct arena *ar,
+    struct store_mail **m, size_t *n)
+{
+	return list_query(p, Q_MAIL_BY_CASE, case_id, -1, ar, (void **)m, n,
+	    sizeof(**m), mail_row);
+}
+
+static int
+sq_case_by_message_id(void *p, const char *msgid, int64_t *case_id)
+{
+	struct arena ar;
+	int rc;
+
+	util_arena_init(&ar, 0);
+	rc = one_row(p, Q_CASE_BY_MSGID, msgid, NULL, 0, &ar, case_id, id_row);
+	util_arena_release(&ar);
+	return rc;
+}
+
+static int
+sq_autoreplies_since(void *p, const char *addr, time_t since)
+{
+	struct sq *s = p;
+	struct conn *c;
+	sqlite3_stmt *st;
+	int n = -1;
+
+	if ((c = acquire(s)) == NULL)
+		return -1;
+	st = c->st[Q_AUTOREPLIES];
+	bind_text(st, 1, addr);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	release(s, c);
+	return n;
+}
+
+static int
+text_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	*(const char **)p = col_text(ar, st, 0);
+	return *(const char **)p == NULL ? -1 : 0;
+}
+
+static int
+sq_case_thread(void *p, int64_t case_id, struct arena *ar, const char **first,
+    const char **last)
+{
+	int rc;
+
+	*first = *last = "";
+	rc = one_row(p, Q_THREAD_FIRST, NULL, NULL, case_id, ar, first,
+	    text_row);
+	if (rc == STORE_ERR)
+		return rc;
+	rc = one_row(p, Q_THREAD_LAST, NULL, NULL, case_id, ar, last,
+	    text_row);
+	return rc == STORE_ERR ? rc : STORE_OK;
+}
+
+static int
+outbox_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_outbox *o = p;
+
+	memset(o, 0, sizeof(*o));
+	o->id = sqlite3_column_int64(st, 0);
+	o->case_id = sqlite3_column_int64(st, 1);
+	o->kind = col_text(ar, st, 2);
+	o->created_at = (time_t)sqlite3_column_int64(st, 3);
+	o->to_addr = col_text(ar, st, 4);
+	o->to_name = col_text(ar, st, 5);
+	o->pgp_key = col_text(ar, st, 6);
+	o->body = col_text(ar, st, 7);
+	o->secret = col_text(ar, st, 8);
+	o->message_id = col_text(ar, st, 9);
+	o->status = col_text(ar, st, 10);
+	o->attempts = sqlite3_column_int(st, 11);
+	o->next_attempt_at = (time_t)sqlite3_column_int64(st, 12);
+	o->sent_at = (time_t)sqlite3_column_int64(st, 13);
+	o->last_error = col_text(ar, st, 14);
+	return o->last_error == NULL ? -1 : 0;
+}
+
+struct claim_arg {
+	time_t now, stale;
+	int max;
+	struct arena *ar;
+	struct store_outbox *out;
+	size_t n;
+};
+
+static int
+claim_fn(struct conn *c, void *p)
+{
+	struct claim_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_OUTBOX_CLAIM];
+	int rc;
+
+	a->n = 0;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)a->now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)(a->now - a->stale));
+	sqlite3_bind_int(st, 3, a->max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && a->n < (size_t)a->max)
+		if (outbox_row(st, a->ar, &a->out[a->n++]) == -1) {
+			sqlite3_reset(st);
+			return STORE_ERR;
+		}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return step_fail(c, rc, "claim outbox");
+	return STORE_OK;
+}
+
+static int
+sq_outbox_claim(void *p, time_t now, time_t stale, int max, struct arena *ar,
+    struct store_outbox **out, size_t *n)
+{
+	struct claim_arg a = { now, stale, max > 0 ? max : 1, ar, NULL, 0 };
+	int rc;
+
+	if ((a.out = util_arena_zalloc(ar, sizeof(*a.out) * (size_t)a.max)) ==
+	    NULL)
+		return STORE_ERR;
+	rc = tx_write(p, claim_fn, &a);
+	*out = a.out;
+	*n = rc == STORE_OK ? a.n : 0;
+	return rc;
+}
+
+static int
+sq_outbox_result(void *p, int64_t id, const char *status, time_t next_at,
+    const char *error, time_t now)
+{
+	struct simple_arg a = { .q = Q_OUTBOX_RESULT, .fmt = "ititi",
+	    .i = { id, 0, (int64_t)next_at, 0, (int64_t)now },
+	    .v = { NULL, status, NULL, error ? error : "" } };
+
+	return simple_write(p, &a);
+}
+
+static int
+sq_outbox_for_case(void *p, int64_t case_id, struct arena *ar,
+    struct store_outbox **out, size_t *n)
+{
+	return list_query(p, Q_OUTBOX_BY_CASE, case_id, -1, ar, (void **)out,
+	    n, sizeof(**out), outbox_row);
+}
+
+static int
+sq_outbox_backlog(void *p)
+{
+	return count_query(p, Q_OUTBOX_BACKLOG);
+}
+
+static int
+sq_outbox_add(void *p, const struct store_outbox *o, time_t now)
+{
+	struct simple_arg a = { .q = Q_OUTBOX_ADD, .fmt = "ititttttt",
+	    .i = { o->case_id, 0, (int64_t)now },
+	    .v = { NULL, o->kind, NULL, o->to_addr, o->to_name, o->pgp_key,
+	    o->body, o->secret, o->message_id } };
+
+	return simple_write(p, &a);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -2253,6 +2699,7 @@ const struct store_ops store_sqlite_ops = {
 	.session_add = sq_session_add,
 	.session_user = sq_session_user,
 	.session_delete = sq_session_delete,
+	.sessions_end_others = sq_sessions_end_others,
 	.token_add = sq_token_add,
 	.token_user = sq_token_user,
 	.login_failure_add = sq_login_failure_add,
@@ -2271,4 +2718,17 @@ const struct store_ops store_sqlite_ops = {
 	.queue = sq_queue,
 	.queue_prepare_all = sq_queue_prepare_all,
 	.state_counts = sq_state_counts,
+	.mail_save = sq_mail_save,
+	.mail_update = sq_mail_update,
+	.mail_get = sq_mail_get,
+	.mail_flagged = sq_mail_flagged,
+	.mail_for_case = sq_mail_for_case,
+	.case_by_message_id = sq_case_by_message_id,
+	.autoreplies_since = sq_autoreplies_since,
+	.case_thread = sq_case_thread,
+	.outbox_claim = sq_outbox_claim,
+	.outbox_result = sq_outbox_result,
+	.outbox_for_case = sq_outbox_for_case,
+	.outbox_backlog = sq_outbox_backlog,
+	.outbox_add = sq_outbox_add,
 };

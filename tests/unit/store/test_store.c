@@ -250,7 +250,7 @@ test_products_and_users(void **state)
 	struct store *s = *state;
 	struct store_product *p;
 	struct store_user_new u = { "a@example.org", "A", "admin", "$argon2id$x",
-	    0 };
+	    0, 0 };
 	struct arena ar;
 	size_t n;
 
@@ -365,7 +365,7 @@ test_sessions_tokens_throttle(void **state)
 {
 	struct store *s = *state;
 	struct store_user_new nu = { "sess@example.org", "S", "analyst",
-	    "$argon2id$x", 0 };
+	    "$argon2id$x", 0, 0 };
 	struct store_user u;
 	unsigned char h[STORE_HASH_LEN], t[STORE_HASH_LEN];
 	char txt[UTIL_TOKEN_CHARS + 1];
@@ -439,10 +439,10 @@ test_transitions_and_queue(void **state)
 	assert_int_equal(store_queue_prepare_all(s), 0);
 	assert_int_equal(new_case(s, NULL, &a, NULL, 0), STORE_OK);
 	assert_int_equal(store_case_transition(s, a.id, "new", "triage", &who,
-	    "", time(NULL) + 5), STORE_OK);
+	    "", NULL, time(NULL) + 5), STORE_OK);
 	/* optimistic: the case is no longer in "new" */
 	assert_int_equal(store_case_transition(s, a.id, "new", "rejected", &who,
-	    "spam", time(NULL) + 6), STORE_NONE);
+	    "spam", NULL, time(NULL) + 6), STORE_NONE);
 	assert_int_equal(store_case_get(s, a.id, &ar, &c), STORE_OK);
 	assert_string_equal(c.state, "triage");
 	assert_int_equal(store_case_events(s, a.id, &ar, &ev, &n), STORE_OK);

@@ -1,0 +1,9 @@
+/* payloads/cpu.c - hostile: burns CPU forever. */
+int
+main(void)
+{
+	volatile unsigned long x = 0;
+
+	for (;;)
+		x++;
+}
