@@ -85,6 +85,9 @@ import_mbox(struct store *st, const struct config *cfg, const char *path)
 		return 1;
 	}
 	util_buf_init(&msg, cfg->max_message);
+	/* An import can be run again: commit without a sync per message,
+	 * and make it all durable at the end. */
+	store_bulk_begin(st);
 	p = all.data ? all.data : "";
 	end = p + all.len;
 	for (line = p; line < end; line = nl) {
@@ -137,6 +140,8 @@ import_mbox(struct store *st, const struct config *cfg, const char *path)
 			n++;
 		}
 	}
+	if (store_bulk_end(st) == -1)
+		failed++;
 	util_buf_release(&msg);
 	util_buf_release(&all);
 	printf("imported %d message%s%s\n", n, n == 1 ? "" : "s",

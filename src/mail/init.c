@@ -17,8 +17,10 @@ mail_init(void)
 	/* GPGME must be told the library version it was built with. */
 	if (gpgme_check_version(GPGME_VERSION) == NULL)
 		return -1;
-	/* Without a gpg binary parsing still works; PGP fails closed. */
-	(void)gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP);
+	/* The engine (gpg) is looked up on first use, only for mail that
+	 * has PGP in it: asking now costs every ingest-mail process five
+	 * fork/execs.  Without a gpg binary parsing still works; PGP fails
+	 * closed. */
 	g_mime_init();
 	initialized = 1;
 	return 0;

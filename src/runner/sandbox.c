@@ -566,15 +566,21 @@ probe_drop(void)
 int
 runner_mode(void)
 {
+	int c = probe_cgroup(), d = probe_drop(), root = geteuid() == 0;
+
 	switch (forced_mode) {
 	case RUNNER_MODE_CGROUP:
-		return probe_cgroup() ? RUNNER_MODE_CGROUP : -1;
+		return c ? RUNNER_MODE_CGROUP : -1;
 	case RUNNER_MODE_DROP:
-		return probe_drop() ? RUNNER_MODE_DROP : -1;
+		return d ? RUNNER_MODE_DROP : -1;
+	case RUNNER_MODE_BOTH:
+		return c && d && root ? RUNNER_MODE_BOTH : -1;
 	default:
-		if (probe_cgroup())
+		if (c && d && root)
+			return RUNNER_MODE_BOTH;
+		if (c)
 			return RUNNER_MODE_CGROUP;
-		if (probe_drop())
+		if (d)
 			return RUNNER_MODE_DROP;
 		return -1;
 	}
@@ -853,7 +859,7 @@ valid_bind(const char *p)
 static int
 build_argv(struct args *a, const char *const argv[], const char *workdir,
     const char *const *ro_binds, const struct runner_limits *lim, int scfd,
-    int infofd)
+    int infofd, int mode)
 {
 	static const char *const dest[] = { "/bin", "/sbin", "/lib",
 	    "/lib64" };
@@ -910,6 +916,13 @@ build_argv(struct args *a, const char *const argv[], const char *workdir,
 		add(a, "--ro-bind-try"); add(a, etc[i]); add(a, etc[i]);
 	}
 	add(a, "--proc"); add(a, "/proc");
+	if (mode == RUNNER_MODE_CGROUP && geteuid() == 0) {
+		/* Payload is host uid 0 (no capabilities): sysctls check only
+		 * the file mode, and bwrap covers /proc/sys only when it
+		 * looks writable.  Hide it. */
+		add(a, "--tmpfs"); add(a, "/proc/sys");
+		add(a, "--remount-ro"); add(a, "/proc/sys");
+	}
 	add(a, "--dev"); add(a, "/dev");
 	add(a, "--perms"); add(a, "1777");
 	add(a, "--size"); add(a, a->sizebuf);
@@ -1007,9 +1020,10 @@ child(char *const *bargv, const struct runner_limits *lim,
 	setlim(RLIMIT_AS, (rlim_t)lim->memory_bytes, (rlim_t)lim->memory_bytes);
 	setlim(RLIMIT_FSIZE, (rlim_t)lim->file_bytes, (rlim_t)lim->file_bytes);
 	setlim(RLIMIT_CORE, 0, 0);
-	if (mode == RUNNER_MODE_DROP) {
+	if (mode == RUNNER_MODE_DROP)
 		setlim(RLIMIT_NPROC, (rlim_t)lim->max_procs,
 		    (rlim_t)lim->max_procs);
+	if (mode == RUNNER_MODE_DROP || mode == RUNNER_MODE_BOTH) {
 		if (geteuid() == 0) {
 			gid_t g = RUNNER_SANDBOX_UID;
 
@@ -1186,12 +1200,13 @@ runner_run(const char *const argv[], const char *workdir,
 		    "cgroup (pids) or unprivileged user namespaces");
 		return -1;
 	}
-	if (mode == RUNNER_MODE_CGROUP && cg_create(&cg, &lim) == -1) {
+	if ((mode == RUNNER_MODE_CGROUP || mode == RUNNER_MODE_BOTH) &&
+	    cg_create(&cg, &lim) == -1) {
 		seterr(r, "cannot create cgroup: %s", strerror(errno));
 		return -1;
 	}
-	if (mode == RUNNER_MODE_DROP && geteuid() == 0 &&
-	    chown_tree(workdir, RUNNER_SANDBOX_UID) == -1) {
+	if ((mode == RUNNER_MODE_DROP || mode == RUNNER_MODE_BOTH) &&
+	    geteuid() == 0 && chown_tree(workdir, RUNNER_SANDBOX_UID) == -1) {
 		seterr(r, "cannot give %s to uid %d", workdir,
 		    RUNNER_SANDBOX_UID);
 		goto out;
@@ -1212,7 +1227,8 @@ runner_run(const char *const argv[], const char *workdir,
 		seterr(r, "fcntl: %s", strerror(errno));
 		goto out;
 	}
-	if (build_argv(&a, argv, workdir, ro_binds, &lim, scfd, ip[1]) == -1) {
+	if (build_argv(&a, argv, workdir, ro_binds, &lim, scfd, ip[1],
+	    mode) == -1) {
 		seterr(r, "too many arguments");
 		goto out;
 	}
@@ -1407,9 +1423,11 @@ runner_available(char *why, size_t whylen)
 	} else {
 		ok = 1;
 		if (why != NULL)
-			snprintf(why, whylen, "bwrap works; processes limited "
-			    "by %s", mode == RUNNER_MODE_CGROUP ?
-			    "a pids cgroup" : "RLIMIT_NPROC as uid 65534");
+			snprintf(why, whylen, "bwrap works; %s", mode ==
+			    RUNNER_MODE_BOTH ? "pids/memory cgroup, bwrap as "
+			    "uid 65534" : mode == RUNNER_MODE_CGROUP ?
+			    "pids/memory cgroup, bwrap as the caller" :
+			    "RLIMIT_NPROC, no cgroup");
 	}
 	runner_result_release(&r);
 	(void)runner_rm_tree(dir);

@@ -56,11 +56,14 @@ struct runner_result {
 
 /* How the number of processes is limited (see sandbox.c). */
 enum runner_mode {
-	RUNNER_MODE_AUTO,	/* cgroup if possible, else uid drop */
-	RUNNER_MODE_CGROUP,	/* pids (+memory) cgroup; bwrap as caller */
-	RUNNER_MODE_DROP,	/* root drops to RUNNER_SANDBOX_UID before bwrap:
-				 * RLIMIT_NPROC applies (needs unprivileged
-				 * user namespaces) */
+	RUNNER_MODE_AUTO,	/* BOTH if possible, else CGROUP or DROP */
+	RUNNER_MODE_CGROUP,	/* pids (+memory) cgroup; bwrap as the caller
+				 * (as root: payload is host uid 0 without
+				 * capabilities, /proc/sys hidden) */
+	RUNNER_MODE_DROP,	/* no cgroup: root drops to RUNNER_SANDBOX_UID
+				 * before bwrap (needs unprivileged user
+				 * namespaces); RLIMIT_NPROC limits processes */
+	RUNNER_MODE_BOTH,	/* cgroup, and root drops to RUNNER_SANDBOX_UID */
 	RUNNER_MODE__MAX
 };
 

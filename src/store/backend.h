@@ -11,6 +11,7 @@ struct store_ops {
 	int	 (*migrate)(void *);
 	int	 (*schema_version)(void *);
 	int	 (*healthy)(void *);
+	int	 (*bulk)(void *, int on);
 	int	 (*case_create)(void *, const struct store_new_case *,
 		    struct store_case_created *);
 	int	 (*case_by_token)(void *, const unsigned char *, struct arena *,

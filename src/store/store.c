@@ -66,6 +66,8 @@ store_close(struct store *s)
 int store_migrate(struct store *s) { return s->ops->migrate(s->impl); }
 int store_schema_version(struct store *s) { return s->ops->schema_version(s->impl); }
 int store_healthy(struct store *s) { return s->ops->healthy(s->impl); }
+int store_bulk_begin(struct store *s) { return s->ops->bulk(s->impl, 1); }
+int store_bulk_end(struct store *s) { return s->ops->bulk(s->impl, 0); }
 int store_user_count(struct store *s) { return s->ops->user_count(s->impl); }
 int store_case_count(struct store *s) { return s->ops->case_count(s->impl); }
 

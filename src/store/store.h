@@ -145,6 +145,11 @@ int		 store_schema_version(struct store *);
 /* 1 if the database has never had demo data loaded / no users. */
 int		 store_is_empty(struct store *);
 int		 store_healthy(struct store *);
+/* Bulk mode for imports (vigil ingest-mail --mbox): commits stop waiting
+ * for the disk one by one; store_bulk_end() makes everything durable at
+ * once.  Never used where an acknowledgment promises durability. */
+int		 store_bulk_begin(struct store *);
+int		 store_bulk_end(struct store *);
 
 /* Cases.  create: one transaction (tracking id allocation, case, token,
  * attachments, first event); returns STORE_OK only once durably committed. */

@@ -826,6 +826,25 @@ sq_healthy(void *p)
 	return count_query(p, Q_USER_COUNT) >= 0;
 }
 
+/* Bulk imports: synchronous=NORMAL (WAL commits are still atomic), then
+ * a full checkpoint, which writes and syncs everything, and FULL again. */
+static int
+sq_bulk(void *p, int on)
+{
+	struct sq *s = p;
+	int i, rc = 0;
+
+	pthread_mutex_lock(&s->wmtx);
+	for (i = 0; i < s->nconns; i++)
+		if (exec(s->conns[i].db, on ? "PRAGMA synchronous=NORMAL" :
+		    "PRAGMA synchronous=FULL") == -1)
+			rc = -1;
+	if (!on && exec(s->conns[0].db, "PRAGMA wal_checkpoint(FULL)") == -1)
+		rc = -1;
+	pthread_mutex_unlock(&s->wmtx);
+	return rc;
+}
+
 static int sq_user_count(void *p) { return count_query(p, Q_USER_COUNT); }
 static int sq_case_count(void *p) { return count_query(p, Q_CASE_COUNT); }
 
@@ -2676,6 +2695,7 @@ const struct store_ops store_sqlite_ops = {
 	.migrate = sq_migrate,
 	.schema_version = sq_schema_version,
 	.healthy = sq_healthy,
+	.bulk = sq_bulk,
 	.case_create = sq_case_create,
 	.case_by_token = sq_case_by_token,
 	.case_get = sq_case_get,

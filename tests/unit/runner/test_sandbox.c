@@ -378,19 +378,52 @@ test_forkbomb(void **state)
 	bomb(1);
 }
 
-/* The same without a cgroup: RLIMIT_NPROC as uid 65534. */
 static void
-test_forkbomb_drop(void **state)
+escapes(void)
 {
+	char exe[PATH_MAX];
+	const char *argv[] = { exe, NULL };
+	struct runner_result r;
+
+	bpath(exe, sizeof(exe), "escape");
+	run(argv, NULL, NULL, &r);
+	if (!r.exited || r.exit_status != 0)
+		print_error("%s", r.output);
+	assert_null(strstr(r.output, "ESCAPED"));
+	assert_non_null(strstr(r.output, "escapes: 0"));
+	assert_non_null(strstr(r.output, "TIOCSTI: ok (Operation not "
+	    "permitted)"));
+	assert_non_null(strstr(r.output, "clone3: ok (Function not "
+	    "implemented)"));
+	assert_true(r.exited);
+	assert_int_equal(r.exit_status, 0);
+	runner_result_release(&r);
+}
+
+/* Each way of limiting processes that works here: the bomb is contained
+ * and the escapes are blocked in every one. */
+static void
+test_modes(void **state)
+{
+	static const char *const names[RUNNER_MODE__MAX] = { "auto",
+	    "cgroup", "drop", "both" };
+	int m, tried = 0;
+
 	(void)state;
 	SKIP_UNLESS_AVAILABLE();
-	if (runner_set_mode(RUNNER_MODE_DROP) == -1) {
-		print_message("SKIP: drop mode unavailable here\n");
-		skip();
+	for (m = RUNNER_MODE_CGROUP; m < RUNNER_MODE__MAX; m++) {
+		if (runner_set_mode((enum runner_mode)m) == -1) {
+			print_message("mode %s: unavailable here\n", names[m]);
+			continue;
+		}
+		print_message("mode %s\n", names[m]);
+		tried++;
+		bomb(0);
+		bomb(1);
+		escapes();
 	}
-	bomb(0);
-	bomb(1);
 	assert_int_equal(runner_set_mode(RUNNER_MODE_AUTO), 0);
+	assert_true(tried > 0);
 }
 
 static void
@@ -520,25 +553,9 @@ test_disk_limits(void **state)
 static void
 test_escapes(void **state)
 {
-	char exe[PATH_MAX];
-	const char *argv[] = { exe, NULL };
-	struct runner_result r;
-
 	(void)state;
 	SKIP_UNLESS_AVAILABLE();
-	bpath(exe, sizeof(exe), "escape");
-	run(argv, NULL, NULL, &r);
-	if (!r.exited || r.exit_status != 0)
-		print_error("%s", r.output);
-	assert_null(strstr(r.output, "ESCAPED"));
-	assert_non_null(strstr(r.output, "escapes: 0"));
-	assert_non_null(strstr(r.output, "TIOCSTI: ok (Operation not "
-	    "permitted)"));
-	assert_non_null(strstr(r.output, "clone3: ok (Function not "
-	    "implemented)"));
-	assert_true(r.exited);
-	assert_int_equal(r.exit_status, 0);
-	runner_result_release(&r);
+	escapes();
 }
 
 /* A planted symlink (Judge0 CVE-2024-28185) must not be followed by the
@@ -696,7 +713,7 @@ main(void)
 		cmocka_unit_test(test_write_outside),
 		cmocka_unit_test(test_secret_file),
 		cmocka_unit_test(test_forkbomb),
-		cmocka_unit_test(test_forkbomb_drop),
+		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_wall_timeout),
 		cmocka_unit_test(test_cpu_limit),
 		cmocka_unit_test(test_output_flood),

@@ -77,8 +77,13 @@ main(void)
 	check("packet socket", socket(AF_PACKET, SOCK_RAW, 0), EAFNOSUPPORT);
 	check("setuid 0", setuid(0), 0);
 	check("unknown syscall 1000", syscall(1000L), ENOSYS);
-	check("write /proc/sys", open("/proc/sys/kernel/hostname", O_WRONLY),
-	    0);
+	/* Opened only, never written: success would already be an escape. */
+	check("open /proc/sys/kernel/hostname for writing",
+	    open("/proc/sys/kernel/hostname", O_WRONLY), 0);
+	check("open /proc/sys/kernel/core_pattern for writing",
+	    open("/proc/sys/kernel/core_pattern", O_WRONLY), 0);
+	check("open /proc/sysrq-trigger for writing",
+	    open("/proc/sysrq-trigger", O_WRONLY), 0);
 	printf("escapes: %d\n", escapes);
 	return escapes;
 }
