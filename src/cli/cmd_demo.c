@@ -2,12 +2,15 @@
  * products a researcher can pick and a few reports in different shapes),
  * and on a database without accounts creates an admin account whose
  * one-time password is printed once.  Loading twice adds nothing. */
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/report.h"
 #include "store/store.h"
+#include "util/arena.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "cli.h"
@@ -117,6 +120,116 @@ create_admin(struct store *st)
 	return 0;
 }
 
+/* Reads a small file of the demo tree; NULL if missing. */
+static char *
+slurp(struct arena *a, const char *dir, const char *name, size_t *lenp)
+{
+	char path[PATH_MAX], *buf;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+	    n > 1024 * 1024 || fseek(f, 0, SEEK_SET) != 0 ||
+	    (buf = util_arena_alloc(a, (size_t)n + 1)) == NULL ||
+	    fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (lenp != NULL)
+		*lenp = (size_t)n;
+	return buf;
+}
+
+/*
+ * Independent patch testing, shown on the demo's first case: the
+ * product libtinyparse gets the test plan of demo/tinyparse (a small C
+ * library with a real stack overflow and a regression suite), the case
+ * the researcher's proof of concept, and an engineer three patch
+ * revisions: one that misses the PoC, one that breaks a regression test
+ * and a correct one.  The worker tests them on its own.
+ */
+static int
+demo_testing(struct store *st, const struct config *cfg, int64_t case_id)
+{
+	struct store_product_plan pl;
+	struct store_user_new u;
+	struct store_actor who;
+	struct store_user eng;
+	struct arena a;
+	char src[PATH_MAX], pw[32], hash[256];
+	const char *names[3] = { "misses-poc.diff", "breaks-tests.diff",
+	    "correct.diff" };
+	const char *notes[3] = { "Make the name buffer larger.",
+	    "Reject long names; normalise header names.",
+	    "Reject header names longer than the buffer." };
+	const char *steps[3][2] = { { "new", "triage" }, { "triage",
+	    "confirmed" }, { "confirmed", "fixing" } };
+	int64_t pid, vid;
+	size_t len;
+	char *poc, *diff;
+	int i, rc = -1;
+
+	(void)cfg;
+	if (realpath("demo/tinyparse", src) == NULL) {
+		printf("demo/tinyparse not found here: no patch-testing demo\n");
+		return 0;
+	}
+	util_arena_init(&a, 0);
+	memset(&pl, 0, sizeof(pl));
+	pl.name = "libtinyparse";
+	pl.vendor = "Example Networks";
+	pl.source = src;
+	pl.build_cmd = "make";
+	pl.test_cmd = "make check";
+	pl.poc_cmd = "./tp_cat {poc}";
+	pl.oracle = "crash";
+	if (store_product_plan_set(st, &pl, time(NULL), &pid) != STORE_OK ||
+	    store_version_add(st, pid, "1.4.2", "", time(NULL), &vid) !=
+	    STORE_OK)
+		goto out;
+	util_password_new(pw, sizeof(pw));
+	if (util_password_hash(hash, sizeof(hash), pw) == -1)
+		goto out;
+	memset(&u, 0, sizeof(u));
+	u.email = "engineer@vigil.localhost";
+	u.name = "Demo Engineer";
+	u.roles = "engineer";
+	u.password_hash = hash;
+	u.now = time(NULL);
+	u.must_change = 1;
+	if (store_user_add(st, &u, NULL) == STORE_ERR ||
+	    store_user_by_email(st, u.email, &a, &eng) != STORE_OK)
+		goto out;
+	who.user_id = eng.id;
+	who.name = eng.email;
+	for (i = 0; i < 3; i++)
+		store_case_transition(st, case_id, steps[i][0], steps[i][1],
+		    &who, "demo", NULL, time(NULL));
+	if ((poc = slurp(&a, src, "poc/long-name.txt", &len)) == NULL ||
+	    store_poc_add(st, case_id, "long-name.txt", poc, len, &who,
+	    time(NULL), NULL) != STORE_OK)
+		goto out;
+	for (i = 0; i < 3; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), "patches/%s", names[i]);
+		if ((diff = slurp(&a, src, name, NULL)) == NULL ||
+		    store_patch_add(st, case_id, "diff", diff, notes[i], &vid,
+		    1, &who, time(NULL) + i, NULL, NULL) != STORE_OK)
+			goto out;
+	}
+	printf("demo patch testing: 3 patch revisions of VR case %lld queued "
+	    "for the worker\n", (long long)case_id);
+	rc = 0;
+out:
+	util_arena_release(&a);
+	return rc;
+}
+
 int
 cmd_demo(struct cli *c, int argc, char *argv[])
 {
@@ -182,6 +295,8 @@ cmd_demo(struct cli *c, int argc, char *argv[])
 		if (store_case_create(st, &nc, &out) != STORE_OK)
 			goto out;
 		printf("demo case %s: /track/%s\n", out.tracking_id, token);
+		if (i == 0 && demo_testing(st, &c->cfg, out.id) == -1)
+			goto out;
 	}
 	rc = 0;
 out:

@@ -6,6 +6,7 @@
 
 #include "mail/mail.h"
 #include "mail/mail_jobs.h"
+#include "runner/job.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "web/web.h"
@@ -19,12 +20,23 @@ struct worker_arg {
 	const struct config	*cfg;
 };
 
+static pthread_t runner;
+
 static void *
 worker_main(void *p)
 {
 	struct worker_arg *a = p;
 
 	mail_outbox_run(a->st, a->cfg, 0, &worker_stop);
+	return NULL;
+}
+
+static void *
+runner_main(void *p)
+{
+	struct worker_arg *a = p;
+
+	runner_jobs_run(a->st, a->cfg, 0, &worker_stop);
 	return NULL;
 }
 
@@ -46,6 +58,11 @@ start_worker(struct store *st, const struct config *cfg)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	rc = pthread_create(&worker, NULL, worker_main, &a);
+	if (rc == 0 && (rc = pthread_create(&runner, NULL, runner_main,
+	    &a)) != 0) {
+		worker_stop = 1;
+		pthread_join(worker, NULL);
+	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
 		log_err("cannot start the worker thread");
@@ -90,6 +107,7 @@ cmd_serve(struct cli *c, int argc, char *argv[])
 	if (!no_worker) {
 		worker_stop = 1;
 		pthread_join(worker, NULL);
+		pthread_join(runner, NULL);
 		mail_shutdown();
 	}
 out_app:

@@ -78,6 +78,24 @@ static const struct {
 	[ACT_USER_MANAGE] =	{ "user.manage", 0, AD },
 	[ACT_TOKEN_MANAGE] =	{ "token.manage", 0, AD },
 	[ACT_AUDIT_VIEW] =	{ "audit.view", 0, AD },
+
+	/* Products and their test plans: every role reads them; the
+	 * commands in a plan run on the test workers, so only release
+	 * managers and admins write them. */
+	[ACT_PRODUCT_VIEW] =	{ "product.view", 0, STAFF },
+	[ACT_PRODUCT_MANAGE] =	{ "product.manage", 0, RM | AD },
+	/* Engineers write patches; analysts and engineers collect the
+	 * proofs of concept a patch is tested against. */
+	[ACT_PATCH_UPLOAD] =	{ "patch.upload", 0, EN | AD },
+	[ACT_POC_MANAGE] =	{ "poc.manage", 0, AN | EN | AD },
+	[ACT_RUN_VIEW] =	{ "run.view", 0, STAFF },
+	/* Independent testing: testers sign off (the store refuses a
+	 * tester who wrote the patch, whatever the roles). */
+	[ACT_TEST_SIGNOFF] =	{ "test.signoff", 0, TE | AD },
+	/* The fix goes to the researcher from those who talk to them. */
+	[ACT_VERIFY_SEND] =	{ "verify.send", 0, AN | EN | RM | AD },
+	/* Shipping without the researcher's word: release managers. */
+	[ACT_VERIFY_WAIVE] =	{ "verify.waive", 0, RM | AD },
 };
 
 const char *

@@ -63,6 +63,14 @@ enum core_action {
 	ACT_USER_MANAGE,
 	ACT_TOKEN_MANAGE,
 	ACT_AUDIT_VIEW,
+	ACT_PRODUCT_VIEW,	/* products, versions, test plans */
+	ACT_PRODUCT_MANAGE,	/* add or change products and test plans */
+	ACT_PATCH_UPLOAD,	/* attach a patch revision to a case */
+	ACT_POC_MANAGE,		/* add a proof of concept to a case */
+	ACT_RUN_VIEW,		/* test runs and their logs */
+	ACT_TEST_SIGNOFF,	/* sign off a test run (never one's own patch) */
+	ACT_VERIFY_SEND,	/* send the fix to the researcher to verify */
+	ACT_VERIFY_WAIVE,	/* waive the researcher's verification */
 	ACT__MAX
 };
 

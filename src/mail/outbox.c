@@ -122,6 +122,23 @@ write_text(struct arena *a, const struct config *cfg,
 		util_buf_puts(&b, o->body);
 		util_buf_printf(&b, "\n\nReply to this e-mail to answer; keep "
 		    "%s in the subject.\n", tid);
+	} else if (strcmp(o->kind, "verification") == 0) {
+		*subject = util_arena_printf(a, "[%s] Please verify the fix",
+		    tid);
+		util_buf_puts(&b, "A fix for the issue you reported has passed "
+		    "our independent testing. Before we release it, please "
+		    "check that it resolves the issue: the patch is on your "
+		    "tracking page, where you can answer \"fixed\", \"not "
+		    "fixed\" or \"fixed, but it broke something\", with notes "
+		    "and files.\n");
+		if (o->body[0] != '\0')
+			util_buf_printf(&b, "\n%s\n", o->body);
+	} else if (strcmp(o->kind, "verification_reminder") == 0) {
+		*subject = util_arena_printf(a, "[%s] Reminder: please verify "
+		    "the fix", tid);
+		util_buf_puts(&b, "We are still waiting for your answer about "
+		    "the fix we sent you. Please open your tracking page and "
+		    "tell us whether it resolves the issue.\n");
 	} else if (strcmp(o->kind, "status") == 0) {
 		*subject = util_arena_printf(a, "[%s] Status update", tid);
 		util_buf_printf(&b, "%s\n", state_words(c ? c->state : ""));

@@ -2,12 +2,20 @@
  *
  * Layers, outermost first:
  *
- *  1. The supervisor (runner_run) forks a child that makes itself a process
- *     group leader, joins a fresh cgroup (pids.max, memory limit) when one
- *     can be made, sets rlimits (CPU, AS, FSIZE, CORE=0, NPROC in drop
- *     mode), optionally drops to uid/gid 65534, closes every inherited fd
- *     except stdin=/dev/null, stdout=stderr=one pipe and the seccomp memfd,
- *     and execs /usr/bin/bwrap with a fixed argv and a two-variable env.
+ *  1. The supervisor (runner_run) forks a child that becomes a process
+ *     group leader and a child subreaper (bwrap exits without reaping the
+ *     sandbox's pid 1; the child reaps it, so no zombie is left to init),
+ *     and forks again: that grandchild joins a fresh cgroup (pids.max,
+ *     memory limit) when one can be made, sets rlimits (CPU, AS, FSIZE,
+ *     CORE=0, NPROC in drop mode), drops to uid/gid 65534 when root and
+ *     unprivileged user namespaces work, closes every inherited fd except
+ *     stdin=/dev/null, stdout=stderr=one pipe, the seccomp memfd and the
+ *     --info-fd pipe, and execs /usr/bin/bwrap with a fixed argv and a
+ *     one-variable env.  The supervisor polls the output pipe (stops and
+ *     kills past output_bytes), the info pipe (learns the sandbox's pid 1)
+ *     and a pidfd, against the wall-clock deadline.  Killing is pid 1 first
+ *     (pidfd_send_signal: the kernel then kills the whole pid namespace),
+ *     then the process group, then the cgroup (emptied and removed).
  *  2. bubblewrap: all namespaces (user, mount, pid, net, ipc, uts, cgroup),
  *     --disable-userns, --cap-drop ALL, --new-session, --die-with-parent,
  *     --clearenv, uid 65534 inside, read-only /usr, tmpfs /tmp and
@@ -30,22 +38,28 @@
  *     ordinary syscalls, so a pure allow-list is left for later.
  *
  * Process limit (fork bombs).  RLIMIT_NPROC does not bind uid 0, and when
- * root runs bwrap the sandbox uid maps to host uid 0, so:
- *  - RUNNER_MODE_CGROUP: a per-run cgroup with pids.max = max_procs (cgroup
- *    v2, or the v1 "pids" hierarchy as on this dev/CI machine), plus a
- *    memory limit when the memory controller is there.  After the run every
- *    process in it is killed and the group removed.
- *  - RUNNER_MODE_DROP: no usable cgroup; if we are root we drop to uid/gid
- *    65534 before exec'ing bwrap (unprivileged user namespaces needed), the
- *    payload is then host uid 65534 and RLIMIT_NPROC = max_procs binds.  The
- *    kernel counts that limit per uid across the host as well, so concurrent
- *    runs (and any other uid 65534 process) share the budget.  The same
- *    mode without the drop is what a non-root supervisor gets.
+ * root runs bwrap the sandbox uid maps to host uid 0, so (runner_mode()):
+ *  - RUNNER_MODE_BOTH (default as root on this dev/CI machine): a per-run
+ *    cgroup with pids.max = max_procs (cgroup v2, or the v1 "pids"
+ *    hierarchy as here) plus memory limit (memory_bytes + 2 x tmpfs_bytes,
+ *    whole sandbox), and bwrap runs as host uid 65534 (the workdir tree is
+ *    chowned to it first), so the payload is never host root.
+ *  - RUNNER_MODE_CGROUP: the cgroup only, bwrap as the caller.  Started by
+ *    root, the payload is host uid 0 without capabilities; sysctls check
+ *    only file modes and bwrap 0.8 leaves /proc/sys writable then, so
+ *    /proc/sys is hidden under a read-only tmpfs in that mode.
+ *  - RUNNER_MODE_DROP: no usable cgroup (e.g. a non-root supervisor): bwrap
+ *    runs as 65534 (or as the non-root caller) and RLIMIT_NPROC =
+ *    max_procs binds.  The kernel also counts that limit per uid across
+ *    the host, so concurrent runs and any other process of that uid share
+ *    the budget: give the supervisor a dedicated uid.
+ *  No mode at all (root, no cgroup, no unprivileged userns): runner_run
+ *  refuses to run (fail closed).
  * Whatever the mode, the pid namespace is the backstop for cleanup: bwrap's
  * pid 1 dies with bwrap (--die-with-parent) and the kernel then kills every
  * process of the namespace, so nothing survives the run.
  *
- * Not contained (see also the report in the test file):
+ * Not contained:
  *  - disk use in /work: it is a host directory; RLIMIT_FSIZE caps one
  *    file, not the number of files.  Put workdirs on a size-limited
  *    filesystem (quota, tmpfs, loop device).
@@ -53,9 +67,13 @@
  *    are stopped only by the wall clock.
  *  - memory in drop mode: RLIMIT_AS is per process, so up to max_procs x
  *    memory_bytes; only a memory cgroup caps the total.
- *  - kernel bugs reachable through the allowed syscalls; in cgroup mode
- *    started by root the payload's host uid is 0 (without capabilities),
- *    so a namespace escape would be serious: prefer drop mode + cgroup.
+ *  - kernel bugs reachable through the allowed syscalls (seccomp is a
+ *    deny-list below a syscall-number ceiling, not an allow-list); in
+ *    cgroup-only mode started by root the payload's host uid is 0
+ *    (without capabilities), so prefer BOTH.
+ *  - a command that is not found, or any bwrap setup error, is reported
+ *    as runner_run() == -1 ("bwrap: ..." on exit 1); a payload printing
+ *    "bwrap: " first and exiting 1 is reported the same way.
  *  - exit codes 129..192 from bwrap are read as "killed by signal N-128"
  *    (bwrap encodes signals that way); a program exiting with such a code
  *    on purpose is reported as killed.
@@ -990,16 +1008,16 @@ child_fail(const char *msg)
 	_exit(127);
 }
 
-/* Between fork and exec: async-signal-safe calls only. */
+/* The grandchild: joins the cgroup, sets limits, drops uid, execs bwrap.
+ * Between fork and exec: async-signal-safe calls only. */
 static void
-child(char *const *bargv, const struct runner_limits *lim,
+exec_bwrap(char *const *bargv, const struct runner_limits *lim,
     const struct cgroup *cg, int mode, int devnull, int outw, int scfd,
     int infow, pid_t parent)
 {
 	static char *const envp[] = { "PATH=/usr/bin:/bin", NULL };
 	int i;
 
-	setpgid(0, 0);
 	for (i = 0; i < cg->n; i++)
 		if (write(cg->procs_fd[i], "0", 1) != 1)
 			child_fail("bwrap: runner: cannot join cgroup\n");
@@ -1017,7 +1035,13 @@ child(char *const *bargv, const struct runner_limits *lim,
 		_exit(127);
 	setlim(RLIMIT_CPU, (rlim_t)lim->cpu_seconds,
 	    (rlim_t)lim->cpu_seconds + 1);
-	setlim(RLIMIT_AS, (rlim_t)lim->memory_bytes, (rlim_t)lim->memory_bytes);
+	/* With a memory cgroup the whole run is capped there; an address
+	 * space limit on top would break sanitizer builds (ASan reserves
+	 * terabytes of address space it never uses), so it is only the
+	 * fallback when there is no cgroup. */
+	if (mode == RUNNER_MODE_DROP)
+		setlim(RLIMIT_AS, (rlim_t)lim->memory_bytes,
+		    (rlim_t)lim->memory_bytes);
 	setlim(RLIMIT_FSIZE, (rlim_t)lim->file_bytes, (rlim_t)lim->file_bytes);
 	setlim(RLIMIT_CORE, 0, 0);
 	if (mode == RUNNER_MODE_DROP)
@@ -1040,6 +1064,46 @@ child(char *const *bargv, const struct runner_limits *lim,
 		_exit(127);
 	execve(RUNNER_BWRAP, bargv, envp);
 	child_fail("bwrap: runner: cannot execute " RUNNER_BWRAP "\n");
+}
+
+/* The child: process group leader and subreaper.  bwrap exits without
+ * reaping the sandbox's pid 1, which would otherwise be left as a zombie
+ * of init; here it is reparented to us and reaped, so when the supervisor
+ * reaps this process the whole sandbox is gone.  Exits with bwrap's status
+ * (a signal N as 128+N, bwrap's own encoding). */
+static void
+child(char *const *bargv, const struct runner_limits *lim,
+    const struct cgroup *cg, int mode, int devnull, int outw, int scfd,
+    int infow, pid_t parent)
+{
+	pid_t g, w, me = getpid();
+	int st, gst = 0;
+
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+		child_fail("bwrap: runner: cannot become a subreaper\n");
+	if ((g = fork()) == -1)
+		child_fail("bwrap: runner: fork failed\n");
+	if (g == 0)
+		exec_bwrap(bargv, lim, cg, mode, devnull, outw, scfd, infow,
+		    me);
+	close(outw);
+	close(infow);
+	for (;;) {
+		w = waitpid(-1, &st, 0);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			break;
+		if (w == g)
+			gst = st;
+	}
+	if (WIFSIGNALED(gst))
+		_exit(128 + WTERMSIG(gst));
+	_exit(WIFEXITED(gst) ? WEXITSTATUS(gst) : 127);
 }
 
 /* Waits up to ms for fd to become readable (a pidfd: the process ended). */
@@ -1069,26 +1133,36 @@ info_child_pid(const char *info)
 	return v > 1 && v <= INT_MAX ? (pid_t)v : -1;
 }
 
-/* A pidfd for the sandbox's pid 1, checked to be bwrap's child (the pid
- * could have been reused if it already died), or -1. */
-static int
-open_inner(pid_t inner, pid_t outer)
+static long
+ppid_of(pid_t pid)
 {
 	char path[64], line[128];
 	FILE *f;
 	long ppid = -1;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "PPid:", 5) == 0)
+			ppid = strtol(line + 5, NULL, 10);
+	fclose(f);
+	return ppid;
+}
+
+/* A pidfd for the sandbox's pid 1, checked to be a grandchild of our
+ * child (the pid could have been reused if it already died), or -1. */
+static int
+open_inner(pid_t inner, pid_t child)
+{
+	long ppid;
 	int fd;
 
 	if ((fd = (int)syscall(SYS_pidfd_open, inner, 0)) == -1)
 		return -1;
-	snprintf(path, sizeof(path), "/proc/%ld/status", (long)inner);
-	if ((f = fopen(path, "re")) != NULL) {
-		while (fgets(line, sizeof(line), f) != NULL)
-			if (strncmp(line, "PPid:", 5) == 0)
-				ppid = strtol(line + 5, NULL, 10);
-		fclose(f);
-	}
-	if (ppid != (long)outer) {
+	ppid = ppid_of(inner);
+	if (ppid != (long)child && (ppid <= 1 || ppid_of((pid_t)ppid) !=
+	    (long)child)) {
 		close(fd);
 		return -1;
 	}
@@ -1149,13 +1223,13 @@ runner_run(const char *const argv[], const char *workdir,
     const char *const *ro_binds, const struct runner_limits *limp,
     struct runner_result *r)
 {
-	enum { P_OUT, P_INFO, P_PID, P__MAX };
+	enum { PF_OUT, PF_INFO, PF_PID, PF__MAX };
 	struct runner_limits lim;
 	struct args a;
 	struct cgroup cg;
 	struct rusage ru;
 	struct stat st;
-	struct pollfd pfd[P__MAX];
+	struct pollfd pfd[PF__MAX];
 	char chunk[65536], info[1024];
 	size_t cap = 0, infolen = 0, i;
 	double start, deadline, left, cpu;
@@ -1250,17 +1324,17 @@ runner_run(const char *const argv[], const char *workdir,
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 
 	for (;;) {
-		for (i = 0; i < P__MAX; i++) {
+		for (i = 0; i < PF__MAX; i++) {
 			pfd[i].fd = -1;
 			pfd[i].events = POLLIN;
 			pfd[i].revents = 0;
 		}
 		if (!eof)
-			pfd[P_OUT].fd = pp[0];
+			pfd[PF_OUT].fd = pp[0];
 		if (!infoeof)
-			pfd[P_INFO].fd = ip[0];
+			pfd[PF_INFO].fd = ip[0];
 		if (!reaped)
-			pfd[P_PID].fd = pidfd;
+			pfd[PF_PID].fd = pidfd;
 		left = deadline - now_mono();
 		if (left <= 0) {
 			r->timed_out = 1;
@@ -1268,12 +1342,12 @@ runner_run(const char *const argv[], const char *workdir,
 		}
 		if (pidfd == -1 && left > 0.05)
 			left = 0.05;
-		if (poll(pfd, P__MAX, (int)(left * 1000) + 1) == -1) {
+		if (poll(pfd, PF__MAX, (int)(left * 1000) + 1) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if (pfd[P_INFO].revents != 0) {
+		if (pfd[PF_INFO].revents != 0) {
 			n = read(ip[0], info + infolen,
 			    sizeof(info) - 1 - infolen);
 			if (n > 0)
@@ -1287,7 +1361,7 @@ runner_run(const char *const argv[], const char *workdir,
 					innerfd = open_inner(w, pid);
 			}
 		}
-		if (pfd[P_OUT].revents != 0) {
+		if (pfd[PF_OUT].revents != 0) {
 			n = read(pp[0], chunk, sizeof(chunk));
 			if (n == 0)
 				eof = 1;

@@ -73,9 +73,10 @@ void	runner_limits_default(struct runner_limits *);
  * `workdir` (absolute path of an existing directory) as the only writable
  * host place, mounted at /work, cwd /work.  ro_binds: extra read-only bind
  * mounts (absolute host path -> same path inside), NULL-terminated, may be
- * NULL.  In drop mode the workdir tree is chowned to RUNNER_SANDBOX_UID
- * (without following symlinks) and it and ro_binds must be reachable by
- * that uid.  Returns 0 when the command ran (whatever its outcome), -1 when
+ * NULL.  When root drops to RUNNER_SANDBOX_UID (modes DROP and BOTH, the
+ * default here) the workdir tree is first chowned to that uid (without
+ * following symlinks), and workdir and ro_binds must be reachable by it
+ * (parent directories searchable, binds readable).  Returns 0 when the command ran (whatever its outcome), -1 when
  * the sandbox could not be set up (error filled; result otherwise empty). */
 int	runner_run(const char *const argv[], const char *workdir,
 	    const char *const *ro_binds, const struct runner_limits *,

@@ -487,3 +487,161 @@ store_outbox_add(struct store *s, const struct store_outbox *o, time_t now)
 {
 	return s->ops->outbox_add(s->impl, o, now);
 }
+
+/* ---- independent patch testing ---- */
+
+int
+store_product_plan_set(struct store *s, const struct store_product_plan *a1, time_t now, int64_t *idp)
+{
+	return s->ops->product_plan_set(s->impl, a1, now, idp);
+}
+
+int
+store_product_plan_get(struct store *s, int64_t id, struct arena *a2, struct store_product_plan *a3)
+{
+	return s->ops->product_plan_get(s->impl, id, a2, a3);
+}
+
+int
+store_product_by_name(struct store *s, const char *name, struct arena *a2, struct store_product_plan *a3)
+{
+	return s->ops->product_by_name(s->impl, name, a2, a3);
+}
+
+int
+store_version_add(struct store *s, int64_t product_id, const char *name, const char *ref, time_t now, int64_t *idp)
+{
+	return s->ops->version_add(s->impl, product_id, name, ref, now, idp);
+}
+
+int
+store_versions(struct store *s, int64_t product_id, struct arena *a2, struct store_version **a3, size_t *a4)
+{
+	return s->ops->versions(s->impl, product_id, a2, a3, a4);
+}
+
+int
+store_version_get(struct store *s, int64_t id, struct arena *a2, struct store_version *a3)
+{
+	return s->ops->version_get(s->impl, id, a2, a3);
+}
+
+int
+store_poc_add(struct store *s, int64_t case_id, const char *name, const void *data, size_t size, const struct store_actor *a5, time_t now, int64_t *idp)
+{
+	return s->ops->poc_add(s->impl, case_id, name, data, size, a5, now, idp);
+}
+
+int
+store_pocs_for_run(struct store *s, int64_t case_id, int64_t product_id, struct arena *a3, struct store_poc **a4, size_t *a5)
+{
+	return s->ops->pocs_for_run(s->impl, case_id, product_id, a3, a4, a5);
+}
+
+int
+store_pocs_for_case(struct store *s, int64_t case_id, struct arena *a2, struct store_poc **a3, size_t *a4)
+{
+	return s->ops->pocs_for_case(s->impl, case_id, a2, a3, a4);
+}
+
+int
+store_patch_add(struct store *s, int64_t case_id, const char *kind, const char *content, const char *note, const int64_t *versions, size_t nversions, const struct store_actor *a7, time_t now, int64_t *idp, int *revision)
+{
+	return s->ops->patch_add(s->impl, case_id, kind, content, note, versions, nversions, a7, now, idp, revision);
+}
+
+int
+store_patches(struct store *s, int64_t case_id, struct arena *a2, struct store_patch **a3, size_t *a4)
+{
+	return s->ops->patches(s->impl, case_id, a2, a3, a4);
+}
+
+int
+store_patch_get(struct store *s, int64_t id, struct arena *a2, struct store_patch *a3)
+{
+	return s->ops->patch_get(s->impl, id, a2, a3);
+}
+
+int
+store_runs_for_case(struct store *s, int64_t case_id, struct arena *a2, struct store_run **a3, size_t *a4)
+{
+	return s->ops->runs_for_case(s->impl, case_id, a2, a3, a4);
+}
+
+int
+store_run_get(struct store *s, int64_t id, struct arena *a2, struct store_run *a3)
+{
+	return s->ops->run_get(s->impl, id, a2, a3);
+}
+
+int
+store_run_steps(struct store *s, int64_t run_id, struct arena *a2, struct store_step **a3, size_t *a4)
+{
+	return s->ops->run_steps(s->impl, run_id, a2, a3, a4);
+}
+
+int
+store_run_claim(struct store *s, time_t now, struct arena *a2, struct store_run *a3)
+{
+	return s->ops->run_claim(s->impl, now, a2, a3);
+}
+
+int
+store_run_step_add(struct store *s, int64_t run_id, const struct store_step *a2)
+{
+	return s->ops->run_step_add(s->impl, run_id, a2);
+}
+
+int
+store_run_finish(struct store *s, int64_t run_id, const char *status, int regressions_ok, int pocs_before_ok, int pocs_after_ok, const char *summary, const char *regression_of, time_t now)
+{
+	return s->ops->run_finish(s->impl, run_id, status, regressions_ok, pocs_before_ok, pocs_after_ok, summary, regression_of, now);
+}
+
+int
+store_run_signoff(struct store *s, int64_t run_id, int64_t tester, const char *verdict, const char *comment, const struct store_actor *a5, time_t now)
+{
+	return s->ops->run_signoff(s->impl, run_id, tester, verdict, comment, a5, now);
+}
+
+int
+store_runs_backlog(struct store *s, int *queued, int *running)
+{
+	return s->ops->runs_backlog(s->impl, queued, running);
+}
+
+int
+store_verification_send(struct store *s, int64_t case_id, int64_t patch_id, time_t deadline, const struct store_actor *a4, const struct store_notify *a5, time_t now, int64_t *idp)
+{
+	return s->ops->verification_send(s->impl, case_id, patch_id, deadline, a4, a5, now, idp);
+}
+
+int
+store_verification_current(struct store *s, int64_t case_id, struct arena *a2, struct store_verification *a3)
+{
+	return s->ops->verification_current(s->impl, case_id, a2, a3);
+}
+
+int
+store_verification_answer(struct store *s, int64_t verification_id, const char *answer, const char *notes, const struct store_new_message *files_msg, const char *from_state, const char *to_state, time_t now)
+{
+	return s->ops->verification_answer(s->impl, verification_id, answer, notes, files_msg, from_state, to_state, now);
+}
+
+int
+store_verification_waive(struct store *s, int64_t verification_id, const char *reason, const struct store_actor *a3, time_t now)
+{
+	return s->ops->verification_waive(s->impl, verification_id, reason, a3, now);
+}
+
+int
+store_verifications_due(struct store *s, time_t now, struct arena *a2, struct store_verification **a3, size_t *a4)
+{
+	return s->ops->verifications_due(s->impl, now, a2, a3, a4);
+}
+
+int
+store_verification_reminded(struct store *s, int64_t id, const struct store_notify *a2, time_t now)
+{
+	return s->ops->verification_reminded(s->impl, id, a2, now);
+}

@@ -408,4 +408,159 @@ int	store_outbox_backlog(struct store *);
 int	store_outbox_add(struct store *, const struct store_outbox *,
 	    time_t now);
 
+/* ---- independent patch testing ---- */
+
+struct store_product_plan {
+	int64_t		 id;
+	const char	*name, *vendor;
+	const char	*source;	/* git repository or folder on the host */
+	const char	*build_cmd, *test_cmd, *poc_cmd;	/* poc: "{poc}" = the file */
+	const char	*oracle;	/* "crash", "nonzero" or "match:REGEX" */
+};
+struct store_version {
+	int64_t		 id;
+	int64_t		 product_id;
+	const char	*name;		/* "1.4.2" */
+	const char	*ref;		/* git ref, or a tarball path, or "" (the folder as is) */
+};
+int	store_product_plan_set(struct store *, const struct store_product_plan *,
+	    time_t now, int64_t *idp);	/* insert or update by name */
+int	store_product_plan_get(struct store *, int64_t id, struct arena *,
+	    struct store_product_plan *);
+int	store_product_by_name(struct store *, const char *name, struct arena *,
+	    struct store_product_plan *);
+int	store_version_add(struct store *, int64_t product_id, const char *name,
+	    const char *ref, time_t now, int64_t *idp);
+int	store_versions(struct store *, int64_t product_id, struct arena *,
+	    struct store_version **, size_t *);
+int	store_version_get(struct store *, int64_t id, struct arena *,
+	    struct store_version *);
+
+/* Proofs of concept: the case's, and every PoC of the product that was
+ * part of a passed run (regression memory). */
+struct store_poc {
+	int64_t		 id;
+	int64_t		 case_id;
+	const char	*case_tracking;
+	const char	*name;
+	const void	*data;
+	size_t		 size;
+	int		 regression;	/* from an earlier, fixed case */
+};
+int	store_poc_add(struct store *, int64_t case_id, const char *name,
+	    const void *data, size_t size, const struct store_actor *,
+	    time_t now, int64_t *idp);
+/* The case's PoCs, then the product's regression PoCs of other cases. */
+int	store_pocs_for_run(struct store *, int64_t case_id, int64_t product_id,
+	    struct arena *, struct store_poc **, size_t *);
+int	store_pocs_for_case(struct store *, int64_t case_id, struct arena *,
+	    struct store_poc **, size_t *);
+
+struct store_patch {
+	int64_t		 id;
+	int64_t		 case_id;
+	int		 revision;
+	int64_t		 author_id;
+	const char	*author;	/* name */
+	const char	*kind;		/* "diff" or "gitref" */
+	const char	*content;	/* the diff, or the ref */
+	const char	*note;
+	time_t		 created_at;
+};
+/* A new revision (its number is the next of the case) for the given
+ * versions, with one queued test run per version, in one transaction. */
+int	store_patch_add(struct store *, int64_t case_id, const char *kind,
+	    const char *content, const char *note, const int64_t *versions,
+	    size_t nversions, const struct store_actor *, time_t now,
+	    int64_t *idp, int *revision);
+int	store_patches(struct store *, int64_t case_id, struct arena *,
+	    struct store_patch **, size_t *);	/* newest first */
+int	store_patch_get(struct store *, int64_t id, struct arena *,
+	    struct store_patch *);
+
+struct store_run {
+	int64_t		 id;
+	int64_t		 patch_id;
+	int		 revision;
+	int64_t		 case_id;
+	int64_t		 version_id;
+	const char	*version;	/* name */
+	const char	*status;	/* queued, running, passed, failed, error */
+	time_t		 queued_at, started_at, finished_at;
+	int		 regressions_ok, pocs_before_ok, pocs_after_ok;
+	const char	*summary;	/* for people */
+	const char	*regression_of;	/* tracking IDs whose PoC reproduced again */
+	/* the sign-off, if any */
+	const char	*signoff;	/* "", "pass", "fail" */
+	int64_t		 signer_id;
+	const char	*signer;
+	const char	*signoff_comment;
+};
+struct store_step {
+	int64_t		 id;
+	int		 seq;
+	const char	*name;		/* "build (unpatched)", "poc long-name.txt (unpatched)", ... */
+	const char	*verdict;	/* "ok", "failed", "reproduced", "not_reproduced", "killed" */
+	int		 exit_status, signal, timed_out, truncated;
+	double		 duration;
+	const char	*output;
+	size_t		 output_len;
+};
+int	store_runs_for_case(struct store *, int64_t case_id, struct arena *,
+	    struct store_run **, size_t *);	/* newest first */
+int	store_run_get(struct store *, int64_t id, struct arena *,
+	    struct store_run *);
+int	store_run_steps(struct store *, int64_t run_id, struct arena *,
+	    struct store_step **, size_t *);
+/* Claims the oldest queued run (queued -> running). STORE_NONE if none. */
+int	store_run_claim(struct store *, time_t now, struct arena *,
+	    struct store_run *);
+int	store_run_step_add(struct store *, int64_t run_id,
+	    const struct store_step *);
+/* Finishes a run; when it passed, the PoCs it ran become regression
+ * memory of the product. */
+int	store_run_finish(struct store *, int64_t run_id, const char *status,
+	    int regressions_ok, int pocs_before_ok, int pocs_after_ok,
+	    const char *summary, const char *regression_of, time_t now);
+/* Sign-off by a tester: STORE_NONE if the run is not finished. */
+int	store_run_signoff(struct store *, int64_t run_id, int64_t tester,
+	    const char *verdict, const char *comment,
+	    const struct store_actor *, time_t now);
+/* Queued and running runs (for /metrics and the queue). */
+int	store_runs_backlog(struct store *, int *queued, int *running);
+
+/* Researcher verification of a patch revision. */
+struct store_verification {
+	int64_t		 id;
+	int64_t		 case_id;
+	int64_t		 patch_id;
+	int		 revision;
+	time_t		 sent_at, deadline, reminded_at;
+	const char	*answer;	/* "", fixed, not_fixed, broke_something */
+	time_t		 answered_at;
+	const char	*notes;
+	const char	*waived_by;
+	const char	*waive_reason;
+	time_t		 waived_at;
+};
+int	store_verification_send(struct store *, int64_t case_id,
+	    int64_t patch_id, time_t deadline, const struct store_actor *,
+	    const struct store_notify *, time_t now, int64_t *idp);
+/* The latest verification of the case (STORE_NONE if never sent). */
+int	store_verification_current(struct store *, int64_t case_id,
+	    struct arena *, struct store_verification *);
+/* The researcher's answer; with to_state (fixing) the case moves there
+ * from from_state in the same transaction (system actor). */
+int	store_verification_answer(struct store *, int64_t verification_id,
+	    const char *answer, const char *notes,
+	    const struct store_new_message *files_msg, const char *from_state,
+	    const char *to_state, time_t now);
+int	store_verification_waive(struct store *, int64_t verification_id,
+	    const char *reason, const struct store_actor *, time_t now);
+/* Verifications past their deadline with no answer and no reminder. */
+int	store_verifications_due(struct store *, time_t now, struct arena *,
+	    struct store_verification **, size_t *);
+int	store_verification_reminded(struct store *, int64_t id,
+	    const struct store_notify *, time_t now);
+
 #endif

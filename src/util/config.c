@@ -40,6 +40,14 @@ util_config_defaults(struct config *c)
 	c->mail_notify = 1;
 	c->worker_interval = 5;
 	c->mail_max_attempts = 12;
+	snprintf(c->sandbox_dir, sizeof(c->sandbox_dir), "var/runs");
+	c->sandbox_cpu = 120;
+	c->sandbox_wall = 300;
+	c->sandbox_memory = 1024u * 1024 * 1024;
+	c->sandbox_procs = 128;
+	c->sandbox_output = 1024u * 1024;
+	c->sandbox_tmpfs = 64u * 1024 * 1024;
+	c->verify_days = 7;
 	c->sla_triage = 3;
 	c->sla_critical = 7;
 	c->sla_high = 30;
@@ -196,6 +204,22 @@ handler(void *user, const char *section, const char *name, const char *v)
 		r = parse_int(v, 1, 3600, &c->worker_interval);
 	else if (KEY("mail", "max_attempts"))
 		r = parse_int(v, 1, 100, &c->mail_max_attempts);
+	else if (KEY("sandbox", "dir"))
+		r = copy(c->sandbox_dir, sizeof(c->sandbox_dir), v);
+	else if (KEY("sandbox", "cpu_seconds"))
+		r = parse_int(v, 1, 86400, &c->sandbox_cpu);
+	else if (KEY("sandbox", "wall_seconds"))
+		r = parse_int(v, 1, 86400, &c->sandbox_wall);
+	else if (KEY("sandbox", "memory"))
+		r = util_parse_size(v, &c->sandbox_memory);
+	else if (KEY("sandbox", "max_procs"))
+		r = parse_int(v, 1, 100000, &c->sandbox_procs);
+	else if (KEY("sandbox", "max_output"))
+		r = util_parse_size(v, &c->sandbox_output);
+	else if (KEY("sandbox", "tmpfs"))
+		r = util_parse_size(v, &c->sandbox_tmpfs);
+	else if (KEY("cases", "verify_days"))
+		r = parse_int(v, 1, 365, &c->verify_days);
 	else if (KEY("sla", "triage"))
 		r = parse_int(v, 1, 3650, &c->sla_triage);
 	else if (KEY("sla", "critical"))

@@ -44,6 +44,15 @@ struct config {
 	int	 mail_notify;		/* 0 = queue no mail at all */
 	int	 worker_interval;	/* seconds between outbox sweeps */
 	int	 mail_max_attempts;	/* then the message is marked failed */
+	/* [sandbox] limits of every command of a test run */
+	char	 sandbox_dir[512];	/* where run trees are made */
+	int	 sandbox_cpu;		/* seconds */
+	int	 sandbox_wall;		/* seconds */
+	size_t	 sandbox_memory;
+	int	 sandbox_procs;
+	size_t	 sandbox_output;
+	size_t	 sandbox_tmpfs;
+	int	 verify_days;		/* researcher verification deadline */
 	/* [log] */
 	int	 log_level;		/* enum log_level */
 	/* [security] */

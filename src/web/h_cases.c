@@ -23,6 +23,7 @@
 #include "util/log.h"
 #include "parse.h"
 #include "staff.h"
+#include "testing.h"
 #include "web.h"
 
 #define PAGE_SIZE	50
@@ -609,6 +610,7 @@ struct redo {
 	const char	*of;
 	const char	*kind;		/* message */
 	const char	*body;
+	const struct web_testing_redo *t;	/* "Fix and testing" forms */
 };
 
 static int
@@ -764,6 +766,21 @@ timeline(struct req *r, const struct store_event *ev, size_t nev)
 			detail = ev[i].reason;
 		} else if (strcmp(ev[i].kind, "duplicate") == 0) {
 			what = "Marked as duplicate";
+			detail = ev[i].reason;
+		} else if (strcmp(ev[i].kind, "patch") == 0) {
+			what = "Patch uploaded";
+			detail = ev[i].reason;
+		} else if (strcmp(ev[i].kind, "test_run") == 0) {
+			what = "Independent test run finished";
+			detail = ev[i].reason;
+		} else if (strcmp(ev[i].kind, "signoff") == 0) {
+			what = "Test run signed off";
+			detail = ev[i].reason;
+		} else if (strcmp(ev[i].kind, "verification") == 0) {
+			what = "Researcher verification";
+			detail = ev[i].reason;
+		} else if (strcmp(ev[i].kind, "poc") == 0) {
+			what = "Proof of concept added";
 			detail = ev[i].reason;
 		} else {
 			what = ev[i].kind;
@@ -1010,6 +1027,8 @@ show_case(struct req *r, const struct store_case *c, const struct redo *d,
 	json_object_set_new(ctx, "messages", a);
 	json_object_set_new(ctx, "timeline", timeline(r, ev, nev));
 	json_object_set_new(ctx, "mail", mail_ctx(r, c));
+	json_object_set_new(ctx, "testing", web_testing_case_ctx(r, c,
+	    d ? d->t : NULL));
 
 	/* the forms */
 	err = json_object();
@@ -1140,6 +1159,17 @@ web_h_case_view(struct req *r)
 	if (web_staff_case(r, r->param[0], &c, 1) != STAFF_OK)
 		return WEB_DONE;
 	return show_case(r, &c, NULL, 200);
+}
+
+int
+web_case_page_redo(struct req *r, const struct store_case *c,
+    const struct web_testing_redo *t, unsigned status)
+{
+	struct redo d;
+
+	memset(&d, 0, sizeof(d));
+	d.t = t;
+	return show_case(r, c, &d, status);
 }
 
 /* ---- the forms ---- */

@@ -20,6 +20,7 @@
 #include "web.h"
 
 #define MAX_MESSAGE	(64 * 1024)
+#define MAX_VERIFY_NOTES	(64 * 1024)
 
 static const struct {
 	const char *state, *label, *text;
@@ -137,9 +138,21 @@ md(struct req *r, const char *text)
 	return h ? json_string(h) : json_null();
 }
 
+static json_t *verification_ctx(struct req *, const struct store_case *,
+    const char *);
+static int show_case_v(struct req *, struct store_case *, const char *,
+    const char *, const char *);
+
 static int
 show_case(struct req *r, struct store_case *c, const char *secret,
     const char *error)
+{
+	return show_case_v(r, c, secret, error, NULL);
+}
+
+static int
+show_case_v(struct req *r, struct store_case *c, const char *secret,
+    const char *error, const char *verify_error)
 {
 	struct store_event *ev;
 	struct store_message *msg;
@@ -211,6 +224,14 @@ show_case(struct req *r, struct store_case *c, const char *secret,
 		else if (strcmp(ev[i].kind, "message") == 0 &&
 		    strcmp(ev[i].reason, "staff") == 0)
 			what = "The team sent a message";
+		else if (strcmp(ev[i].kind, "verification") == 0 &&
+		    strcmp(ev[i].reason, "sent to the researcher") == 0)
+			what = "The fix was sent to you for verification";
+		else if (strcmp(ev[i].kind, "verification") == 0 &&
+		    (strcmp(ev[i].reason, "fixed") == 0 ||
+		    strcmp(ev[i].reason, "not_fixed") == 0 ||
+		    strcmp(ev[i].reason, "broke_something") == 0))
+			what = "You answered the verification";
 		else
 			continue;	/* staff-only events */
 		json_array_append_new(arr, json_pack("{s:s,s:s}", "at",
@@ -253,7 +274,10 @@ show_case(struct req *r, struct store_case *c, const char *secret,
 		json_object_set_new(ctx, "form_error", json_string(error));
 	json_object_set_new(ctx, "max_attachment_mib", json_integer(
 	    (json_int_t)(r->app->cfg->max_attachment / (1024 * 1024))));
-	return web_reply_page(r, error ? 422 : 200, "track", ctx);
+	json_object_set_new(ctx, "verification", verification_ctx(r, c,
+	    verify_error));
+	return web_reply_page(r, error || verify_error ? 422 : 200, "track",
+	    ctx);
 }
 
 int
@@ -423,4 +447,188 @@ web_h_track_attachment(struct req *r)
 	web_add_header(r, "Content-Disposition", disposition(r, a.filename));
 	web_add_header(r, "Content-Security-Policy", "sandbox");
 	return web_reply(r, 200, "application/octet-stream", a.data, a.size);
+}
+
+/* ---- verification of the fix by the researcher ---- */
+
+static const char *
+answer_label(const char *a)
+{
+	if (a == NULL || *a == '\0')
+		return "";
+	if (strcmp(a, "fixed") == 0)
+		return "The fix works";
+	if (strcmp(a, "not_fixed") == 0)
+		return "Not fixed";
+	if (strcmp(a, "broke_something") == 0)
+		return "Fixed, but it broke something";
+	return a;
+}
+
+/* The verification box: the pending fix (the diff inline, or the git
+ * ref), or what the researcher answered; null when nothing was sent. */
+static json_t *
+verification_ctx(struct req *r, const struct store_case *c,
+    const char *error)
+{
+	struct store_verification v;
+	struct store_patch p;
+	int rc, pending, waived;
+
+	rc = store_verification_current(r->app->store, c->id, &r->arena, &v);
+	if (rc != STORE_OK)
+		return json_null();
+	waived = v.waived_at != 0 || (v.waive_reason && *v.waive_reason);
+	pending = !waived && (v.answer == NULL || *v.answer == '\0');
+	if (!pending)
+		return (v.answer && *v.answer) ? json_pack(
+		    "{s:b,s:s,s:s,s:i,s:s}", "pending", 0, "answer",
+		    answer_label(v.answer), "answered", web_fmt_time(r,
+		    v.answered_at), "revision", v.revision, "error",
+		    error ? error : "") : json_null();
+	if (store_patch_get(r->app->store, v.patch_id, &r->arena, &p) !=
+	    STORE_OK)
+		return json_null();
+	return json_pack("{s:b,s:i,s:s,s:b,s:b,s:s,s:s,s:s,s:s}",
+	    "pending", 1, "revision", v.revision,
+	    "deadline", web_fmt_time(r, v.deadline),
+	    "overdue", v.deadline != 0 && time(NULL) > v.deadline,
+	    "is_diff", p.kind && strcmp(p.kind, "diff") == 0,
+	    "content", p.content ? p.content : "",
+	    "product", strcmp(c->field[RF_PRODUCT], "other") == 0 ?
+	    c->field[RF_PRODUCT_OTHER] : c->field[RF_PRODUCT],
+	    "note", p.note ? p.note : "",
+	    "error", error ? error : "");
+}
+
+int
+web_h_track_verification_post(struct req *r)
+{
+	struct web_multipart_limits lim = { 32, 8192 };
+	struct store_attachment att[16];
+	struct store_new_message nm;
+	struct store_verification v;
+	struct store_case c;
+	struct web_part *parts = NULL;
+	const char *secret, *ct, *err = NULL, *csrf = NULL, *notes = NULL;
+	const char *answer = NULL, *from = NULL, *to = NULL, *why, *label;
+	size_t n = 0, i, natt = 0;
+	char *name;
+	int rc;
+
+	rc = case_from_cookie(r, r->param[0], &c, &secret);
+	if (rc == STORE_NONE)
+		return web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
+	if (rc != STORE_OK)
+		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	ct = web_header(r, "Content-Type");
+	if (ct == NULL || !web_media_type_is(ct, "multipart/form-data"))
+		return web_reply_error(r, WE_MEDIA_TYPE, NULL,
+		    "Send the form as multipart/form-data.");
+	if (web_multipart_parse(&r->arena, ct, r->body.data ? r->body.data :
+	    "", r->body.len, &lim, &parts, &n, &err) == -1)
+		return web_reply_error(r, WE_BAD_FORM, NULL, err);
+	for (i = 0; i < n; i++) {
+		if (strcmp(parts[i].name, "csrf") == 0 && csrf == NULL)
+			csrf = util_arena_strndup(&r->arena, parts[i].data,
+			    parts[i].len);
+		else if ((strcmp(parts[i].name, "notes") == 0 ||
+		    strcmp(parts[i].name, "answer") == 0) &&
+		    parts[i].filename == NULL) {
+			const char **dst = parts[i].name[0] == 'n' ? &notes :
+			    &answer;
+			if (*dst != NULL)
+				return web_reply_error(r, WE_DUPLICATE_FIELD,
+				    parts[i].name, NULL);
+			*dst = util_arena_strndup(&r->arena, parts[i].data,
+			    parts[i].len);
+			if (*dst == NULL || strlen(*dst) != parts[i].len)
+				return web_reply_error(r, WE_BAD_FORM,
+				    parts[i].name, "A field contains a NUL "
+				    "byte.");
+		} else if (strcmp(parts[i].name, "attachments") == 0 &&
+		    parts[i].filename != NULL) {
+			if (parts[i].filename[0] == '\0' && parts[i].len == 0)
+				continue;
+			if (natt >= (size_t)r->app->cfg->max_attachments ||
+			    natt >= sizeof(att) / sizeof(att[0]))
+				return show_case_v(r, &c, secret, NULL,
+				    "Too many files are attached.");
+			if (parts[i].len > r->app->cfg->max_attachment)
+				return show_case_v(r, &c, secret, NULL,
+				    "A file is larger than the allowed size.");
+			if ((name = util_arena_alloc(&r->arena, 512)) == NULL)
+				return web_reply_error(r, WE_INTERNAL, NULL,
+				    NULL);
+			core_filename_sanitize(parts[i].filename, name, 512);
+			memset(&att[natt], 0, sizeof(att[natt]));
+			att[natt].filename = name;
+			att[natt].content_type = "application/octet-stream";
+			att[natt].data = parts[i].data;
+			att[natt].size = parts[i].len;
+			util_sha256_hex(att[natt].sha256, parts[i].data,
+			    parts[i].len);
+			natt++;
+		}
+	}
+	if (!web_csrf_ok(r, secret, csrf))
+		return web_reply_error(r, WE_CSRF, NULL, NULL);
+	if (answer == NULL || (strcmp(answer, "fixed") != 0 &&
+	    strcmp(answer, "not_fixed") != 0 &&
+	    strcmp(answer, "broke_something") != 0))
+		return show_case_v(r, &c, secret, NULL, "Tell us whether the "
+		    "fix works: fixed, not fixed, or fixed but it broke "
+		    "something.");
+	if (notes == NULL)
+		notes = "";
+	if (strlen(notes) > MAX_VERIFY_NOTES)
+		return show_case_v(r, &c, secret, NULL, "The notes are longer "
+		    "than 64 KiB; attach long material as a file.");
+	if (!core_text_ok(notes, strlen(notes), 1))
+		return show_case_v(r, &c, secret, NULL, "The notes must be "
+		    "plain text.");
+	if (strcmp(answer, "fixed") != 0 && core_utf8_len(notes) == 0)
+		return show_case_v(r, &c, secret, NULL, "Please describe what "
+		    "still fails or what broke.");
+	rc = store_verification_current(r->app->store, c.id, &r->arena, &v);
+	if (rc == STORE_ERR || rc == STORE_RETRY)
+		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	if (rc != STORE_OK || (v.answer && *v.answer) || v.waived_at != 0 ||
+	    (v.waive_reason && *v.waive_reason))
+		return show_case_v(r, &c, secret, NULL, "There is no fix "
+		    "waiting for your verification.");
+	/* "not fixed" and "broke something" send the case back to fixing
+	 * by themselves, if the lifecycle table lets the system do it. */
+	if (strcmp(answer, "fixed") != 0 && core_transition_check(
+	    ST_VERIFYING, ST_FIXING, ACTOR_SYSTEM, 0,
+	    "the researcher says the fix does not work", &why) == 0) {
+		from = "verifying";
+		to = "fixing";
+	}
+	label = answer_label(answer);
+	memset(&nm, 0, sizeof(nm));
+	nm.case_id = c.id;
+	nm.now = time(NULL);
+	nm.author_kind = "researcher";
+	nm.author = *c.field[RF_REPORTER_NAME] ? c.field[RF_REPORTER_NAME] :
+	    "researcher";
+	nm.body = *notes ? util_arena_printf(&r->arena, "**Verification of "
+	    "revision %d: %s.**\n\n%s", v.revision, label, notes) :
+	    util_arena_printf(&r->arena, "**Verification of revision %d: "
+	    "%s.**", v.revision, label);
+	if (nm.body == NULL)
+		return web_reply_error(r, WE_INTERNAL, NULL, NULL);
+	nm.attachments = att;
+	nm.nattachments = natt;
+	rc = store_verification_answer(r->app->store, v.id, answer, notes, &nm,
+	    from, to, nm.now);
+	if (rc == STORE_NONE)
+		return show_case_v(r, &c, secret, NULL, "There is no fix "
+		    "waiting for your verification.");
+	if (rc != STORE_OK)
+		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	log_info("case %s: the researcher answered the verification: %s",
+	    c.tracking_id, answer);
+	return web_reply_redirect(r, 303, util_arena_printf(&r->arena,
+	    "/track/%s#verification", c.tracking_id));
 }

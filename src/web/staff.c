@@ -14,6 +14,7 @@
 #include "util/crypto.h"
 #include "util/log.h"
 #include "staff.h"
+#include "testing.h"
 
 #define MAX_STAFF_MESSAGE	(64 * 1024)
 #define MAX_REASON		(8 * 1024)
@@ -163,6 +164,28 @@ web_staff_transition(struct req *r, const struct store_case *c,
 	if (from < 0 || core_transition_check(from, dst, ACTOR_STAFF,
 	    r->roles, reason, msg) == -1)
 		return STAFF_REFUSED;
+	/* The release gate: no case reaches "ready" without a tested patch
+	 * the researcher verified (or a written waiver). */
+	if (dst == ST_READY) {
+		struct core_gate_result g;
+		struct buf b;
+		size_t i;
+
+		if (web_gate(r, c, &g) == -1) {
+			web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+			return STAFF_REPLIED;
+		}
+		if (!g.ok) {
+			util_buf_init(&b, 4096);
+			util_buf_puts(&b, "The release gate is not met:");
+			for (i = 0; i < g.nunmet; i++)
+				util_buf_printf(&b, " %s", g.unmet[i]);
+			*msg = b.failed ? "The release gate is not met." :
+			    util_arena_strdup(&r->arena, b.data);
+			util_buf_release(&b);
+			return STAFF_REFUSED;
+		}
+	}
 	web_staff_actor(r, &who);
 	rc = store_case_transition(r->app->store, c->id, c->state, to, &who,
 	    reason ? reason : "", researcher_hears(dst) ? web_notify(r, &n,

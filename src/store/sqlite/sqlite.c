@@ -94,6 +94,38 @@ enum q {
 	Q_THREAD_LAST,
 	Q_NOTE_INSERT,
 	Q_CASE_SET_MAIL,
+	Q_PLAN_UPSERT,
+	Q_PLAN_GET,
+	Q_PLAN_BY_NAME,
+	Q_VERSION_ADD,
+	Q_VERSIONS,
+	Q_VERSION_GET,
+	Q_POC_ADD,
+	Q_POCS_FOR_RUN,
+	Q_POCS_FOR_CASE,
+	Q_POCS_MARK_PASSED,
+	Q_PATCH_NEXT_REV,
+	Q_PATCH_INSERT,
+	Q_RUN_INSERT,
+	Q_PATCHES,
+	Q_PATCH_GET,
+	Q_RUNS_FOR_CASE,
+	Q_RUN_GET,
+	Q_RUN_CLAIM,
+	Q_RUN_REQUEUE,
+	Q_STEP_ADD,
+	Q_STEPS,
+	Q_RUN_FINISH,
+	Q_RUN_FACTS,
+	Q_SIGNOFF_INSERT,
+	Q_RUNS_BACKLOG,
+	Q_VERIF_INSERT,
+	Q_VERIF_CURRENT,
+	Q_VERIF_ANSWER,
+	Q_VERIF_WAIVE,
+	Q_VERIF_DUE,
+	Q_VERIF_REMINDED,
+	Q_VERIF_CASE,
 	Q__MAX
 };
 
@@ -350,6 +382,134 @@ static const char *const qsql[Q__MAX] = {
 	    "internal, channel) VALUES (?1, ?2, 'staff', 'system', ?3, 1, 'web')",
 	[Q_CASE_SET_MAIL] =
 	    "UPDATE cases SET mail_id = ?2 WHERE id = ?1",
+	[Q_PLAN_UPSERT] =
+	    "INSERT INTO products (name, vendor, created_at, source, build_cmd, "
+	    "test_cmd, poc_cmd, oracle) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	    "ON CONFLICT (name) DO UPDATE SET vendor = excluded.vendor, "
+	    "source = excluded.source, build_cmd = excluded.build_cmd, "
+	    "test_cmd = excluded.test_cmd, poc_cmd = excluded.poc_cmd, "
+	    "oracle = excluded.oracle RETURNING id",
+	[Q_PLAN_GET] =
+	    "SELECT id, name, vendor, source, build_cmd, test_cmd, poc_cmd, "
+	    "oracle FROM products WHERE id = ?1",
+	[Q_PLAN_BY_NAME] =
+	    "SELECT id, name, vendor, source, build_cmd, test_cmd, poc_cmd, "
+	    "oracle FROM products WHERE name = ?1",
+	[Q_VERSION_ADD] =
+	    "INSERT INTO product_versions (product_id, name, ref, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (product_id, name) DO UPDATE "
+	    "SET ref = excluded.ref RETURNING id",
+	[Q_VERSIONS] =
+	    "SELECT id, product_id, name, ref FROM product_versions "
+	    "WHERE product_id = ?1 ORDER BY name",
+	[Q_VERSION_GET] =
+	    "SELECT id, product_id, name, ref FROM product_versions "
+	    "WHERE id = ?1",
+	[Q_POC_ADD] =
+	    "INSERT INTO pocs (case_id, name, data, created_at, created_by) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_POCS_FOR_RUN] =
+	    "SELECT p.id, p.case_id, c.tracking_id, p.name, p.data, "
+	    "p.case_id <> ?1 FROM pocs p JOIN cases c ON c.id = p.case_id "
+	    "WHERE p.case_id = ?1 OR (p.passed_run_id IS NOT NULL AND "
+	    "c.product_id = ?2) ORDER BY p.case_id <> ?1, p.id",
+	[Q_POCS_FOR_CASE] =
+	    "SELECT p.id, p.case_id, c.tracking_id, p.name, p.data, 0 "
+	    "FROM pocs p JOIN cases c ON c.id = p.case_id WHERE p.case_id = ?1 "
+	    "ORDER BY p.id",
+	[Q_POCS_MARK_PASSED] =
+	    "UPDATE pocs SET passed_run_id = ?2 WHERE case_id = ?1 AND "
+	    "passed_run_id IS NULL",
+	[Q_PATCH_NEXT_REV] =
+	    "SELECT coalesce(max(revision), 0) + 1 FROM patches "
+	    "WHERE case_id = ?1",
+	[Q_PATCH_INSERT] =
+	    "INSERT INTO patches (case_id, revision, author_id, kind, content, "
+	    "note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[Q_RUN_INSERT] =
+	    "INSERT INTO test_runs (patch_id, version_id, queued_at) "
+	    "SELECT ?1, id, ?3 FROM product_versions WHERE id = ?2",
+	[Q_PATCHES] =
+	    "SELECT p.id, p.case_id, p.revision, p.author_id, u.name, p.kind, "
+	    "p.content, p.note, p.created_at FROM patches p JOIN users u "
+	    "ON u.id = p.author_id WHERE p.case_id = ?1 ORDER BY p.revision DESC",
+	[Q_PATCH_GET] =
+	    "SELECT p.id, p.case_id, p.revision, p.author_id, u.name, p.kind, "
+	    "p.content, p.note, p.created_at FROM patches p JOIN users u "
+	    "ON u.id = p.author_id WHERE p.id = ?1",
+	[Q_RUNS_FOR_CASE] = "SELECT r.id, r.patch_id, p.revision, p.case_id, r.version_id, v.name, " \
+	    "r.status, r.queued_at, coalesce(r.started_at, 0), " \
+	    "coalesce(r.finished_at, 0), r.regressions_ok, r.pocs_before_ok, " \
+	    "r.pocs_after_ok, r.summary, r.regression_of, " \
+	    "coalesce(s.verdict, ''), coalesce(s.tester_id, 0), " \
+	    "coalesce(u.name, ''), coalesce(s.comment, '') FROM test_runs r " \
+	    "JOIN patches p ON p.id = r.patch_id " \
+	    "JOIN product_versions v ON v.id = r.version_id " \
+	    "LEFT JOIN signoffs s ON s.run_id = r.id " \
+	    "LEFT JOIN users u ON u.id = s.tester_id " "WHERE p.case_id = ?1 ORDER BY r.id DESC",
+	[Q_RUN_GET] = "SELECT r.id, r.patch_id, p.revision, p.case_id, r.version_id, v.name, " \
+	    "r.status, r.queued_at, coalesce(r.started_at, 0), " \
+	    "coalesce(r.finished_at, 0), r.regressions_ok, r.pocs_before_ok, " \
+	    "r.pocs_after_ok, r.summary, r.regression_of, " \
+	    "coalesce(s.verdict, ''), coalesce(s.tester_id, 0), " \
+	    "coalesce(u.name, ''), coalesce(s.comment, '') FROM test_runs r " \
+	    "JOIN patches p ON p.id = r.patch_id " \
+	    "JOIN product_versions v ON v.id = r.version_id " \
+	    "LEFT JOIN signoffs s ON s.run_id = r.id " \
+	    "LEFT JOIN users u ON u.id = s.tester_id " "WHERE r.id = ?1",
+	[Q_RUN_CLAIM] =
+	    "UPDATE test_runs SET status = 'running', started_at = ?1 "
+	    "WHERE id = (SELECT id FROM test_runs WHERE status = 'queued' "
+	    "ORDER BY queued_at, id LIMIT 1) RETURNING id",
+	[Q_RUN_REQUEUE] =
+	    "UPDATE test_runs SET status = 'queued' WHERE status = 'running' "
+	    "AND started_at < ?1",
+	[Q_STEP_ADD] =
+	    "INSERT INTO test_steps (run_id, seq, name, verdict, exit_status, "
+	    "signal, timed_out, truncated, duration, output) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[Q_STEPS] =
+	    "SELECT id, seq, name, verdict, exit_status, signal, timed_out, "
+	    "truncated, duration, output FROM test_steps WHERE run_id = ?1 "
+	    "ORDER BY seq",
+	[Q_RUN_FINISH] =
+	    "UPDATE test_runs SET status = ?2, finished_at = ?3, "
+	    "regressions_ok = ?4, pocs_before_ok = ?5, pocs_after_ok = ?6, "
+	    "summary = ?7, regression_of = ?8 WHERE id = ?1",
+	[Q_RUN_FACTS] =
+	    "SELECT r.status, p.author_id, p.case_id FROM test_runs r "
+	    "JOIN patches p ON p.id = r.patch_id WHERE r.id = ?1",
+	[Q_SIGNOFF_INSERT] =
+	    "INSERT INTO signoffs (run_id, tester_id, verdict, comment, at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_RUNS_BACKLOG] =
+	    "SELECT coalesce(sum(status = 'queued'), 0), "
+	    "coalesce(sum(status = 'running'), 0) FROM test_runs "
+	    "WHERE status IN ('queued', 'running')",
+	[Q_VERIF_INSERT] =
+	    "INSERT INTO verifications (case_id, patch_id, sent_at, deadline) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[Q_VERIF_CURRENT] = "SELECT v.id, v.case_id, v.patch_id, p.revision, v.sent_at, " \
+	    "v.deadline, coalesce(v.reminded_at, 0), v.answer, " \
+	    "coalesce(v.answered_at, 0), v.notes, v.waived_by, v.waive_reason, " \
+	    "coalesce(v.waived_at, 0) FROM verifications v " \
+	    "JOIN patches p ON p.id = v.patch_id " "WHERE v.case_id = ?1 ORDER BY v.id DESC LIMIT 1",
+	[Q_VERIF_ANSWER] =
+	    "UPDATE verifications SET answer = ?2, notes = ?3, answered_at = ?4 "
+	    "WHERE id = ?1 AND answer = '' AND waived_at IS NULL",
+	[Q_VERIF_WAIVE] =
+	    "UPDATE verifications SET waived_by = ?2, waive_reason = ?3, "
+	    "waived_at = ?4 WHERE id = ?1 AND waived_at IS NULL",
+	[Q_VERIF_DUE] = "SELECT v.id, v.case_id, v.patch_id, p.revision, v.sent_at, " \
+	    "v.deadline, coalesce(v.reminded_at, 0), v.answer, " \
+	    "coalesce(v.answered_at, 0), v.notes, v.waived_by, v.waive_reason, " \
+	    "coalesce(v.waived_at, 0) FROM verifications v " \
+	    "JOIN patches p ON p.id = v.patch_id " "WHERE v.answer = '' AND v.waived_at IS NULL AND "
+	    "v.reminded_at IS NULL AND v.deadline <= ?2 ORDER BY v.id",
+	[Q_VERIF_REMINDED] =
+	    "UPDATE verifications SET reminded_at = ?2 WHERE id = ?1",
+	[Q_VERIF_CASE] =
+	    "SELECT case_id FROM verifications WHERE id = ?1",
 };
 
 struct conn {
@@ -2688,6 +2848,847 @@ sq_outbox_add(void *p, const struct store_outbox *o, time_t now)
 	return simple_write(p, &a);
 }
 
+/* ---- independent patch testing ---- */
+
+static int
+plan_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_product_plan *pl = p;
+
+	pl->id = sqlite3_column_int64(st, 0);
+	pl->name = col_text(ar, st, 1);
+	pl->vendor = col_text(ar, st, 2);
+	pl->source = col_text(ar, st, 3);
+	pl->build_cmd = col_text(ar, st, 4);
+	pl->test_cmd = col_text(ar, st, 5);
+	pl->poc_cmd = col_text(ar, st, 6);
+	pl->oracle = col_text(ar, st, 7);
+	return pl->oracle == NULL ? -1 : 0;
+}
+
+struct plan_arg {
+	const struct store_product_plan *pl;
+	time_t now;
+	int64_t id;
+};
+
+static int
+plan_fn(struct conn *c, void *p)
+{
+	struct plan_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_PLAN_UPSERT];
+	int rc;
+
+	bind_text(st, 1, a->pl->name);
+	bind_text(st, 2, a->pl->vendor);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)a->now);
+	bind_text(st, 4, a->pl->source);
+	bind_text(st, 5, a->pl->build_cmd);
+	bind_text(st, 6, a->pl->test_cmd);
+	bind_text(st, 7, a->pl->poc_cmd);
+	bind_text(st, 8, a->pl->oracle ? a->pl->oracle : "crash");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		a->id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return step_fail(c, rc, "product plan");
+	return STORE_OK;
+}
+
+static int
+sq_product_plan_set(void *p, const struct store_product_plan *pl, time_t now,
+    int64_t *idp)
+{
+	struct plan_arg a = { pl, now, 0 };
+	int rc = tx_write(p, plan_fn, &a);
+
+	if (rc == STORE_OK && idp != NULL)
+		*idp = a.id;
+	return rc;
+}
+
+static int
+sq_product_plan_get(void *p, int64_t id, struct arena *ar,
+    struct store_product_plan *pl)
+{
+	return one_row(p, Q_PLAN_GET, NULL, NULL, id, ar, pl, plan_row);
+}
+
+static int
+sq_product_by_name(void *p, const char *name, struct arena *ar,
+    struct store_product_plan *pl)
+{
+	return one_row(p, Q_PLAN_BY_NAME, name, NULL, 0, ar, pl, plan_row);
+}
+
+struct ver_arg {
+	int64_t product_id;
+	const char *name, *ref;
+	time_t now;
+	int64_t id;
+};
+
+static int
+ver_fn(struct conn *c, void *p)
+{
+	struct ver_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_VERSION_ADD];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, a->product_id);
+	bind_text(st, 2, a->name);
+	bind_text(st, 3, a->ref);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)a->now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		a->id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return STORE_NONE;
+	if (rc != SQLITE_ROW)
+		return step_fail(c, rc, "product version");
+	return STORE_OK;
+}
+
+static int
+sq_version_add(void *p, int64_t product_id, const char *name, const char *ref,
+    time_t now, int64_t *idp)
+{
+	struct ver_arg a = { product_id, name, ref, now, 0 };
+	int rc = tx_write(p, ver_fn, &a);
+
+	if (rc == STORE_OK && idp != NULL)
+		*idp = a.id;
+	return rc;
+}
+
+static int
+version_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_version *v = p;
+
+	v->id = sqlite3_column_int64(st, 0);
+	v->product_id = sqlite3_column_int64(st, 1);
+	v->name = col_text(ar, st, 2);
+	v->ref = col_text(ar, st, 3);
+	return v->ref == NULL ? -1 : 0;
+}
+
+static int
+sq_versions(void *p, int64_t product_id, struct arena *ar,
+    struct store_version **v, size_t *n)
+{
+	return list_query(p, Q_VERSIONS, product_id, -1, ar, (void **)v, n,
+	    sizeof(**v), version_row);
+}
+
+static int
+sq_version_get(void *p, int64_t id, struct arena *ar, struct store_version *v)
+{
+	return one_row(p, Q_VERSION_GET, NULL, NULL, id, ar, v, version_row);
+}
+
+struct poc_arg {
+	int64_t case_id;
+	const char *name;
+	const void *data;
+	size_t size;
+	const struct store_actor *who;
+	time_t now;
+	int64_t id;
+};
+
+static int
+poc_fn(struct conn *c, void *p)
+{
+	struct poc_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_POC_ADD];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, a->case_id);
+	bind_text(st, 2, a->name);
+	sqlite3_bind_blob64(st, 3, a->size ? a->data : "", a->size,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)a->now);
+	bind_text(st, 5, a->who->name);
+	if ((rc = step_done(c, Q_POC_ADD, "add poc")) != STORE_OK)
+		return rc;
+	a->id = sqlite3_last_insert_rowid(c->db);
+	return insert_event_audit(c, a->case_id, a->now, a->who, "poc", "",
+	    "", a->name, a->name);
+}
+
+static int
+sq_poc_add(void *p, int64_t case_id, const char *name, const void *data,
+    size_t size, const struct store_actor *who, time_t now, int64_t *idp)
+{
+	struct poc_arg a = { case_id, name, data, size, who, now, 0 };
+	int rc = tx_write(p, poc_fn, &a);
+
+	if (rc == STORE_OK && idp != NULL)
+		*idp = a.id;
+	return rc;
+}
+
+static int
+poc_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_poc *x = p;
+	const void *blob;
+	void *copy;
+	int n;
+
+	x->id = sqlite3_column_int64(st, 0);
+	x->case_id = sqlite3_column_int64(st, 1);
+	x->case_tracking = col_text(ar, st, 2);
+	x->name = col_text(ar, st, 3);
+	blob = sqlite3_column_blob(st, 4);
+	n = sqlite3_column_bytes(st, 4);
+	if ((copy = util_arena_alloc(ar, (size_t)n + 1)) == NULL)
+		return -1;
+	if (n > 0)
+		memcpy(copy, blob, (size_t)n);
+	x->data = copy;
+	x->size = (size_t)n;
+	x->regression = sqlite3_column_int(st, 5);
+	return x->name == NULL ? -1 : 0;
+}
+
+static int
+sq_pocs_for_run(void *p, int64_t case_id, int64_t product_id,
+    struct arena *ar, struct store_poc **out, size_t *n)
+{
+	/* list_query binds ?2 as an int: product ids stay small */
+	return list_query(p, Q_POCS_FOR_RUN, case_id, (int)product_id, ar,
+	    (void **)out, n, sizeof(**out), poc_row);
+}
+
+static int
+sq_pocs_for_case(void *p, int64_t case_id, struct arena *ar,
+    struct store_poc **out, size_t *n)
+{
+	return list_query(p, Q_POCS_FOR_CASE, case_id, -1, ar, (void **)out, n,
+	    sizeof(**out), poc_row);
+}
+
+struct patch_arg {
+	int64_t case_id;
+	const char *kind, *content, *note;
+	const int64_t *versions;
+	size_t nversions;
+	const struct store_actor *who;
+	time_t now;
+	int64_t id;
+	int revision;
+};
+
+static int
+patch_fn(struct conn *c, void *p)
+{
+	struct patch_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_PATCH_NEXT_REV];
+	char details[64];
+	size_t i;
+	int rc, runs = 0;
+
+	sqlite3_bind_int64(st, 1, a->case_id);
+	rc = sqlite3_step(st);
+	a->revision = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return step_fail(c, rc, "next revision");
+	st = c->st[Q_PATCH_INSERT];
+	sqlite3_bind_int64(st, 1, a->case_id);
+	sqlite3_bind_int(st, 2, a->revision);
+	sqlite3_bind_int64(st, 3, a->who->user_id);
+	bind_text(st, 4, a->kind);
+	bind_text(st, 5, a->content);
+	bind_text(st, 6, a->note);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)a->now);
+	if ((rc = step_done(c, Q_PATCH_INSERT, "add patch")) != STORE_OK)
+		return rc;
+	a->id = sqlite3_last_insert_rowid(c->db);
+	for (i = 0; i < a->nversions; i++) {
+		st = c->st[Q_RUN_INSERT];
+		sqlite3_bind_int64(st, 1, a->id);
+		sqlite3_bind_int64(st, 2, a->versions[i]);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)a->now);
+		if ((rc = step_done(c, Q_RUN_INSERT, "queue run")) != STORE_OK)
+			return rc;
+		runs += sqlite3_changes(c->db);
+	}
+	if (runs == 0)
+		return STORE_ERR;	/* no such version: caller's bug */
+	snprintf(details, sizeof(details), "revision %d, %d test run%s",
+	    a->revision, runs, runs == 1 ? "" : "s");
+	return insert_event_audit(c, a->case_id, a->now, a->who, "patch", "",
+	    "", details, details);
+}
+
+static int
+sq_patch_add(void *p, int64_t case_id, const char *kind, const char *content,
+    const char *note, const int64_t *versions, size_t nversions,
+    const struct store_actor *who, time_t now, int64_t *idp, int *revision)
+{
+	struct patch_arg a = { case_id, kind, content, note, versions,
+	    nversions, who, now, 0, 0 };
+	int rc = tx_write(p, patch_fn, &a);
+
+	if (rc == STORE_OK) {
+		if (idp != NULL)
+			*idp = a.id;
+		if (revision != NULL)
+			*revision = a.revision;
+	}
+	return rc;
+}
+
+static int
+patch_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_patch *x = p;
+
+	x->id = sqlite3_column_int64(st, 0);
+	x->case_id = sqlite3_column_int64(st, 1);
+	x->revision = sqlite3_column_int(st, 2);
+	x->author_id = sqlite3_column_int64(st, 3);
+	x->author = col_text(ar, st, 4);
+	x->kind = col_text(ar, st, 5);
+	x->content = col_text(ar, st, 6);
+	x->note = col_text(ar, st, 7);
+	x->created_at = (time_t)sqlite3_column_int64(st, 8);
+	return x->note == NULL ? -1 : 0;
+}
+
+static int
+sq_patches(void *p, int64_t case_id, struct arena *ar,
+    struct store_patch **out, size_t *n)
+{
+	return list_query(p, Q_PATCHES, case_id, -1, ar, (void **)out, n,
+	    sizeof(**out), patch_row);
+}
+
+static int
+sq_patch_get(void *p, int64_t id, struct arena *ar, struct store_patch *x)
+{
+	return one_row(p, Q_PATCH_GET, NULL, NULL, id, ar, x, patch_row);
+}
+
+static int
+run_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_run *r = p;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->patch_id = sqlite3_column_int64(st, 1);
+	r->revision = sqlite3_column_int(st, 2);
+	r->case_id = sqlite3_column_int64(st, 3);
+	r->version_id = sqlite3_column_int64(st, 4);
+	r->version = col_text(ar, st, 5);
+	r->status = col_text(ar, st, 6);
+	r->queued_at = (time_t)sqlite3_column_int64(st, 7);
+	r->started_at = (time_t)sqlite3_column_int64(st, 8);
+	r->finished_at = (time_t)sqlite3_column_int64(st, 9);
+	r->regressions_ok = sqlite3_column_int(st, 10);
+	r->pocs_before_ok = sqlite3_column_int(st, 11);
+	r->pocs_after_ok = sqlite3_column_int(st, 12);
+	r->summary = col_text(ar, st, 13);
+	r->regression_of = col_text(ar, st, 14);
+	r->signoff = col_text(ar, st, 15);
+	r->signer_id = sqlite3_column_int64(st, 16);
+	r->signer = col_text(ar, st, 17);
+	r->signoff_comment = col_text(ar, st, 18);
+	return r->signoff_comment == NULL ? -1 : 0;
+}
+
+static int
+sq_runs_for_case(void *p, int64_t case_id, struct arena *ar,
+    struct store_run **out, size_t *n)
+{
+	return list_query(p, Q_RUNS_FOR_CASE, case_id, -1, ar, (void **)out, n,
+	    sizeof(**out), run_row);
+}
+
+static int
+sq_run_get(void *p, int64_t id, struct arena *ar, struct store_run *r)
+{
+	return one_row(p, Q_RUN_GET, NULL, NULL, id, ar, r, run_row);
+}
+
+static int
+step_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_step *x = p;
+	const void *blob;
+	char *copy;
+	int n;
+
+	x->id = sqlite3_column_int64(st, 0);
+	x->seq = sqlite3_column_int(st, 1);
+	x->name = col_text(ar, st, 2);
+	x->verdict = col_text(ar, st, 3);
+	x->exit_status = sqlite3_column_int(st, 4);
+	x->signal = sqlite3_column_int(st, 5);
+	x->timed_out = sqlite3_column_int(st, 6);
+	x->truncated = sqlite3_column_int(st, 7);
+	x->duration = sqlite3_column_double(st, 8);
+	blob = sqlite3_column_blob(st, 9);
+	n = sqlite3_column_bytes(st, 9);
+	if ((copy = util_arena_alloc(ar, (size_t)n + 1)) == NULL)
+		return -1;
+	if (n > 0)
+		memcpy(copy, blob, (size_t)n);
+	copy[n] = '\0';
+	x->output = copy;
+	x->output_len = (size_t)n;
+	return x->verdict == NULL ? -1 : 0;
+}
+
+static int
+sq_run_steps(void *p, int64_t run_id, struct arena *ar,
+    struct store_step **out, size_t *n)
+{
+	return list_query(p, Q_STEPS, run_id, -1, ar, (void **)out, n,
+	    sizeof(**out), step_row);
+}
+
+struct claim_run_arg {
+	time_t now;
+	int64_t id;
+};
+
+static int
+claim_run_fn(struct conn *c, void *p)
+{
+	struct claim_run_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_RUN_REQUEUE];
+	int rc;
+
+	/* a run left "running" by a worker that died is queued again */
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)(a->now - 6 * 3600));
+	if ((rc = step_done(c, Q_RUN_REQUEUE, "requeue")) != STORE_OK)
+		return rc;
+	st = c->st[Q_RUN_CLAIM];
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)a->now);
+	rc = sqlite3_step(st);
+	a->id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return step_fail(c, rc, "claim run");
+	return rc == SQLITE_ROW ? STORE_OK : STORE_NONE;
+}
+
+static int
+sq_run_claim(void *p, time_t now, struct arena *ar, struct store_run *r)
+{
+	struct claim_run_arg a = { now, 0 };
+	int rc = tx_write(p, claim_run_fn, &a);
+
+	if (rc != STORE_OK)
+		return rc;
+	return sq_run_get(p, a.id, ar, r);
+}
+
+struct step_arg {
+	int64_t run_id;
+	const struct store_step *x;
+};
+
+static int
+step_fn(struct conn *c, void *p)
+{
+	struct step_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_STEP_ADD];
+
+	sqlite3_bind_int64(st, 1, a->run_id);
+	sqlite3_bind_int(st, 2, a->x->seq);
+	bind_text(st, 3, a->x->name);
+	bind_text(st, 4, a->x->verdict);
+	sqlite3_bind_int(st, 5, a->x->exit_status);
+	sqlite3_bind_int(st, 6, a->x->signal);
+	sqlite3_bind_int(st, 7, a->x->timed_out);
+	sqlite3_bind_int(st, 8, a->x->truncated);
+	sqlite3_bind_double(st, 9, a->x->duration);
+	sqlite3_bind_blob64(st, 10, a->x->output_len ? a->x->output : "",
+	    a->x->output_len, SQLITE_STATIC);
+	return step_done(c, Q_STEP_ADD, "add step");
+}
+
+static int
+sq_run_step_add(void *p, int64_t run_id, const struct store_step *x)
+{
+	struct step_arg a = { run_id, x };
+
+	return tx_write(p, step_fn, &a);
+}
+
+struct finish_arg {
+	int64_t run_id;
+	const char *status, *summary, *regression_of;
+	int reg, before, after;
+	time_t now;
+};
+
+static int
+finish_fn(struct conn *c, void *p)
+{
+	struct finish_arg *a = p;
+	struct store_actor sys = { 0, "system" };
+	sqlite3_stmt *st = c->st[Q_RUN_FACTS];
+	int64_t case_id = 0;
+	char details[96];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, a->run_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		case_id = sqlite3_column_int64(st, 2);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? STORE_NONE : step_fail(c, rc,
+		    "run facts");
+	st = c->st[Q_RUN_FINISH];
+	sqlite3_bind_int64(st, 1, a->run_id);
+	bind_text(st, 2, a->status);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)a->now);
+	sqlite3_bind_int(st, 4, a->reg);
+	sqlite3_bind_int(st, 5, a->before);
+	sqlite3_bind_int(st, 6, a->after);
+	bind_text(st, 7, a->summary);
+	bind_text(st, 8, a->regression_of);
+	if ((rc = step_done(c, Q_RUN_FINISH, "finish run")) != STORE_OK)
+		return rc;
+	/* a passed run's PoCs join the product's regression memory */
+	if (strcmp(a->status, "passed") == 0) {
+		st = c->st[Q_POCS_MARK_PASSED];
+		sqlite3_bind_int64(st, 1, case_id);
+		sqlite3_bind_int64(st, 2, a->run_id);
+		if ((rc = step_done(c, Q_POCS_MARK_PASSED, "regression pocs")) !=
+		    STORE_OK)
+			return rc;
+	}
+	snprintf(details, sizeof(details), "test run %lld %s",
+	    (long long)a->run_id, a->status);
+	return insert_event_audit(c, case_id, a->now, &sys, "test_run", "", "",
+	    details, details);
+}
+
+static int
+sq_run_finish(void *p, int64_t run_id, const char *status, int reg,
+    int before, int after, const char *summary, const char *regression_of,
+    time_t now)
+{
+	struct finish_arg a = { run_id, status, summary, regression_of, reg,
+	    before, after, now };
+
+	return tx_write(p, finish_fn, &a);
+}
+
+struct signoff_arg {
+	int64_t run_id, tester;
+	const char *verdict, *comment;
+	const struct store_actor *who;
+	time_t now;
+};
+
+static int
+signoff_fn(struct conn *c, void *p)
+{
+	struct signoff_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_RUN_FACTS];
+	const unsigned char *status;
+	int64_t author = 0, case_id = 0;
+	char details[96];
+	int rc, finished = 0;
+
+	sqlite3_bind_int64(st, 1, a->run_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		status = sqlite3_column_text(st, 0);
+		finished = status != NULL && (strcmp((const char *)status,
+		    "passed") == 0 || strcmp((const char *)status, "failed") ==
+		    0 || strcmp((const char *)status, "error") == 0);
+		author = sqlite3_column_int64(st, 1);
+		case_id = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? STORE_NONE : step_fail(c, rc,
+		    "run facts");
+	/* Separation of duties, enforced where the data is. */
+	if (!finished || author == a->tester)
+		return STORE_NONE;
+	st = c->st[Q_SIGNOFF_INSERT];
+	sqlite3_bind_int64(st, 1, a->run_id);
+	sqlite3_bind_int64(st, 2, a->tester);
+	bind_text(st, 3, a->verdict);
+	bind_text(st, 4, a->comment);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)a->now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return STORE_NONE;	/* signed off already */
+	if (rc != SQLITE_DONE)
+		return step_fail(c, rc, "sign-off");
+	snprintf(details, sizeof(details), "test run %lld signed off: %s",
+	    (long long)a->run_id, a->verdict);
+	return insert_event_audit(c, case_id, a->now, a->who, "signoff", "",
+	    "", a->comment, details);
+}
+
+static int
+sq_run_signoff(void *p, int64_t run_id, int64_t tester, const char *verdict,
+    const char *comment, const struct store_actor *who, time_t now)
+{
+	struct signoff_arg a = { run_id, tester, verdict, comment, who, now };
+
+	return tx_write(p, signoff_fn, &a);
+}
+
+static int
+sq_runs_backlog(void *p, int *queued, int *running)
+{
+	struct sq *s = p;
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	*queued = *running = 0;
+	if ((c = acquire(s)) == NULL)
+		return STORE_ERR;
+	st = c->st[Q_RUNS_BACKLOG];
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*queued = sqlite3_column_int(st, 0);
+		*running = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+	release(s, c);
+	return rc == SQLITE_ROW ? STORE_OK : STORE_ERR;
+}
+
+static int
+verif_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_verification *v = p;
+
+	v->id = sqlite3_column_int64(st, 0);
+	v->case_id = sqlite3_column_int64(st, 1);
+	v->patch_id = sqlite3_column_int64(st, 2);
+	v->revision = sqlite3_column_int(st, 3);
+	v->sent_at = (time_t)sqlite3_column_int64(st, 4);
+	v->deadline = (time_t)sqlite3_column_int64(st, 5);
+	v->reminded_at = (time_t)sqlite3_column_int64(st, 6);
+	v->answer = col_text(ar, st, 7);
+	v->answered_at = (time_t)sqlite3_column_int64(st, 8);
+	v->notes = col_text(ar, st, 9);
+	v->waived_by = col_text(ar, st, 10);
+	v->waive_reason = col_text(ar, st, 11);
+	v->waived_at = (time_t)sqlite3_column_int64(st, 12);
+	return v->waive_reason == NULL ? -1 : 0;
+}
+
+struct verif_arg {
+	int64_t case_id, patch_id, id;
+	time_t deadline, now;
+	const struct store_actor *who;
+	const struct store_notify *notify;
+	const char *answer, *notes, *from, *to, *reason;
+	const struct store_new_message *msg;
+};
+
+static int
+verif_send_fn(struct conn *c, void *p)
+{
+	struct verif_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_VERIF_INSERT];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, a->case_id);
+	sqlite3_bind_int64(st, 2, a->patch_id);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)a->now);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)a->deadline);
+	if ((rc = step_done(c, Q_VERIF_INSERT, "verification")) != STORE_OK)
+		return rc;
+	a->id = sqlite3_last_insert_rowid(c->db);
+	if ((rc = insert_event_audit(c, a->case_id, a->now, a->who,
+	    "verification", "", "", "sent to the researcher",
+	    "fix sent to the researcher")) != STORE_OK)
+		return rc;
+	return outbox_tx(c, a->case_id, a->notify, a->now);
+}
+
+static int
+sq_verification_send(void *p, int64_t case_id, int64_t patch_id,
+    time_t deadline, const struct store_actor *who,
+    const struct store_notify *notify, time_t now, int64_t *idp)
+{
+	struct verif_arg a = { .case_id = case_id, .patch_id = patch_id,
+	    .deadline = deadline, .now = now, .who = who, .notify = notify };
+	int rc = tx_write(p, verif_send_fn, &a);
+
+	if (rc == STORE_OK && idp != NULL)
+		*idp = a.id;
+	return rc;
+}
+
+static int
+sq_verification_current(void *p, int64_t case_id, struct arena *ar,
+    struct store_verification *v)
+{
+	return one_row(p, Q_VERIF_CURRENT, NULL, NULL, case_id, ar, v,
+	    verif_row);
+}
+
+static int
+verif_answer_fn(struct conn *c, void *p)
+{
+	struct verif_arg *a = p;
+	struct store_actor sys = { 0, "system" };
+	struct change_arg ch;
+	struct msg_arg m;
+	sqlite3_stmt *st = c->st[Q_VERIF_CASE];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, a->id);
+	rc = sqlite3_step(st);
+	a->case_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? STORE_NONE : step_fail(c, rc,
+		    "verification case");
+	st = c->st[Q_VERIF_ANSWER];
+	sqlite3_bind_int64(st, 1, a->id);
+	bind_text(st, 2, a->answer);
+	bind_text(st, 3, a->notes);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)a->now);
+	if ((rc = step_done(c, Q_VERIF_ANSWER, "answer")) != STORE_OK)
+		return rc;
+	if (sqlite3_changes(c->db) == 0)
+		return STORE_NONE;	/* answered or waived already */
+	if (a->msg != NULL) {
+		memset(&m, 0, sizeof(m));
+		m.m = a->msg;
+		if ((rc = message_fn(c, &m)) != STORE_OK)
+			return rc;
+	}
+	if ((rc = insert_event_audit(c, a->case_id, a->now, &sys,
+	    "verification", "", "", a->answer, a->answer)) != STORE_OK)
+		return rc;
+	if (a->from != NULL && a->to != NULL) {
+		memset(&ch, 0, sizeof(ch));
+		ch.case_id = a->case_id;
+		ch.now = a->now;
+		rc = transition_tx(c, &ch, a->from, a->to, &sys,
+		    "the researcher says the fix does not work");
+		return rc == STORE_NONE ? STORE_OK : rc;
+	}
+	return STORE_OK;
+}
+
+static int
+sq_verification_answer(void *p, int64_t id, const char *answer,
+    const char *notes, const struct store_new_message *msg, const char *from,
+    const char *to, time_t now)
+{
+	struct verif_arg a = { .id = id, .answer = answer, .notes = notes,
+	    .msg = msg, .from = from, .to = to, .now = now };
+
+	return tx_write(p, verif_answer_fn, &a);
+}
+
+static int
+verif_waive_fn(struct conn *c, void *p)
+{
+	struct verif_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_VERIF_CASE];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, a->id);
+	rc = sqlite3_step(st);
+	a->case_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? STORE_NONE : step_fail(c, rc,
+		    "verification case");
+	st = c->st[Q_VERIF_WAIVE];
+	sqlite3_bind_int64(st, 1, a->id);
+	bind_text(st, 2, a->who->name);
+	bind_text(st, 3, a->reason);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)a->now);
+	if ((rc = step_done(c, Q_VERIF_WAIVE, "waive")) != STORE_OK)
+		return rc;
+	if (sqlite3_changes(c->db) == 0)
+		return STORE_NONE;
+	return insert_event_audit(c, a->case_id, a->now, a->who,
+	    "verification", "", "", a->reason, "verification waived");
+}
+
+static int
+sq_verification_waive(void *p, int64_t id, const char *reason,
+    const struct store_actor *who, time_t now)
+{
+	struct verif_arg a = { .id = id, .reason = reason, .who = who,
+	    .now = now };
+
+	return tx_write(p, verif_waive_fn, &a);
+}
+
+static int
+sq_verifications_due(void *p, time_t now, struct arena *ar,
+    struct store_verification **out, size_t *n)
+{
+	struct sq *s = p;
+	struct conn *c;
+	sqlite3_stmt *st;
+	size_t cap = 16;
+	int rc;
+
+	*n = 0;
+	if ((*out = util_arena_alloc(ar, sizeof(**out) * cap)) == NULL ||
+	    (c = acquire(s)) == NULL)
+		return STORE_ERR;
+	st = c->st[Q_VERIF_DUE];
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
+		if (verif_row(st, ar, &(*out)[(*n)++]) == -1)
+			break;
+	sqlite3_reset(st);
+	release(s, c);
+	return STORE_OK;
+}
+
+static int
+verif_remind_fn(struct conn *c, void *p)
+{
+	struct verif_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_VERIF_REMINDED];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, a->id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)a->now);
+	if ((rc = step_done(c, Q_VERIF_REMINDED, "reminded")) != STORE_OK)
+		return rc;
+	return outbox_tx(c, a->case_id, a->notify, a->now);
+}
+
+static int
+sq_verification_reminded(void *p, int64_t id, const struct store_notify *n,
+    time_t now)
+{
+	struct verif_arg a = { .id = id, .notify = n, .now = now };
+	struct arena ar;
+	int rc;
+
+	util_arena_init(&ar, 0);
+	rc = one_row(p, Q_VERIF_CASE, NULL, NULL, id, &ar, &a.case_id, id_row);
+	util_arena_release(&ar);
+	if (rc != STORE_OK)
+		return rc;
+	return tx_write(p, verif_remind_fn, &a);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -2751,4 +3752,30 @@ const struct store_ops store_sqlite_ops = {
 	.outbox_for_case = sq_outbox_for_case,
 	.outbox_backlog = sq_outbox_backlog,
 	.outbox_add = sq_outbox_add,
+	.product_plan_set = sq_product_plan_set,
+	.product_plan_get = sq_product_plan_get,
+	.product_by_name = sq_product_by_name,
+	.version_add = sq_version_add,
+	.versions = sq_versions,
+	.version_get = sq_version_get,
+	.poc_add = sq_poc_add,
+	.pocs_for_run = sq_pocs_for_run,
+	.pocs_for_case = sq_pocs_for_case,
+	.patch_add = sq_patch_add,
+	.patches = sq_patches,
+	.patch_get = sq_patch_get,
+	.runs_for_case = sq_runs_for_case,
+	.run_get = sq_run_get,
+	.run_steps = sq_run_steps,
+	.run_claim = sq_run_claim,
+	.run_step_add = sq_run_step_add,
+	.run_finish = sq_run_finish,
+	.run_signoff = sq_run_signoff,
+	.runs_backlog = sq_runs_backlog,
+	.verification_send = sq_verification_send,
+	.verification_current = sq_verification_current,
+	.verification_answer = sq_verification_answer,
+	.verification_waive = sq_verification_waive,
+	.verifications_due = sq_verifications_due,
+	.verification_reminded = sq_verification_reminded,
 };

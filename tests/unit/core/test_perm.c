@@ -40,6 +40,14 @@ static const struct {
 	{ ACT_USER_MANAGE, "user.manage", 0,	{ 0, 0, 0, 0, 1 } },
 	{ ACT_TOKEN_MANAGE, "token.manage", 0,	{ 0, 0, 0, 0, 1 } },
 	{ ACT_AUDIT_VIEW, "audit.view", 0,	{ 0, 0, 0, 0, 1 } },
+	{ ACT_PRODUCT_VIEW, "product.view", 0,	{ 1, 1, 1, 1, 1 } },
+	{ ACT_PRODUCT_MANAGE, "product.manage", 0, { 0, 0, 0, 1, 1 } },
+	{ ACT_PATCH_UPLOAD, "patch.upload", 0,	{ 0, 1, 0, 0, 1 } },
+	{ ACT_POC_MANAGE, "poc.manage", 0,	{ 1, 1, 0, 0, 1 } },
+	{ ACT_RUN_VIEW, "run.view", 0,		{ 1, 1, 1, 1, 1 } },
+	{ ACT_TEST_SIGNOFF, "test.signoff", 0,	{ 0, 0, 1, 0, 1 } },
+	{ ACT_VERIFY_SEND, "verify.send", 0,	{ 1, 1, 0, 1, 1 } },
+	{ ACT_VERIFY_WAIVE, "verify.waive", 0,	{ 0, 0, 0, 1, 1 } },
 };
 
 static const struct {
