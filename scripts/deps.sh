@@ -7,7 +7,7 @@ set -eu
 PKGS="gcc make pkg-config meson ninja-build clang libclang-rt-14-dev \
 libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev \
 libcmark-dev libinih-dev libcmocka-dev curl python3 chromium wrk \
-libgmime-3.0-dev libgpgme-dev libcurl4-openssl-dev gnupg python3-aiosmtpd \
+libgmime-3.0-dev libgpgme-dev libcurl4-gnutls-dev gnupg python3-aiosmtpd \
 openssl valgrind bubblewrap patch git libical-dev"
 
 missing=""

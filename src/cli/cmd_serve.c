@@ -1,4 +1,5 @@
 /* cli/cmd_serve.c - `vigil serve [--listen ADDR:PORT] [--no-worker]` */
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -48,8 +49,8 @@ start_worker(struct store *st, const struct config *cfg)
 	sigset_t set, old;
 	int rc;
 
-	if (mail_init() == -1)
-		return -1;
+	/* GMime and GPGME are set up by the outbox thread when it first has
+	 * mail to send (an idle server does not carry them). */
 	a.st = st;
 	a.cfg = cfg;
 	/* the worker never takes the stop signals: the main thread does */
@@ -92,6 +93,9 @@ cmd_serve(struct cli *c, int argc, char *argv[])
 			return 2;
 		}
 	}
+	/* Few malloc arenas: the server's threads share two instead of one
+	 * each (less memory held idle, no difference in speed here). */
+	mallopt(M_ARENA_MAX, 2);
 	if (cli_ensure_db_dir(c->cfg.db_url) == -1 ||
 	    (st = cli_store_open(c)) == NULL)
 		return 1;
@@ -103,6 +107,9 @@ cmd_serve(struct cli *c, int argc, char *argv[])
 		goto out;
 	if (!no_worker && start_worker(st, &c->cfg) == -1)
 		goto out_app;
+	/* start-up allocations (templates compiled, the argon2 work area of
+	 * the dummy hash) are done: give the memory back */
+	malloc_trim(0);
 	rc = web_serve(&app, listen) == 0 ? 0 : 1;
 	if (!no_worker) {
 		worker_stop = 1;

@@ -187,6 +187,12 @@ deliver(struct store *st, const struct config *cfg, const struct mail_smtp *smtp
 	int rc;
 
 	util_arena_init(&a, 64u * 1024 * 1024);
+	/* idempotent; only this thread uses mail_* in a server */
+	if (mail_init() == -1) {
+		store_outbox_result(st, o->id, "pending", now + 60,
+		    "cannot initialise GMime", now);
+		goto out;
+	}
 	if (o->case_id > 0 && store_case_get(st, o->case_id, &a, &c) ==
 	    STORE_OK) {
 		cp = &c;

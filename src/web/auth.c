@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -148,6 +149,26 @@ web_audit(struct req *r, const char *action, int64_t case_id,
 		return -1;
 	}
 	return 0;
+}
+
+/* The argon2id hash checked when there is no usable account, made once
+ * (at the first sign-in: an idle server does not pay for it). */
+static pthread_mutex_t dummy_mtx = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+dummy_hash(struct web_app *app)
+{
+	char pw[32];
+	int rc = 0;
+
+	pthread_mutex_lock(&dummy_mtx);
+	if (app->dummy_hash[0] == '\0') {
+		util_password_new(pw, sizeof(pw));
+		rc = util_password_hash(app->dummy_hash,
+		    sizeof(app->dummy_hash), pw);
+	}
+	pthread_mutex_unlock(&dummy_mtx);
+	return rc;
 }
 
 /* ---- the login form ---- */
@@ -291,6 +312,8 @@ web_h_login_post(struct req *r)
 	rc = store_user_by_email(r->app->store, lower, &r->arena, &u);
 	if (rc == STORE_ERR)
 		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	if (dummy_hash(r->app) == -1)
+		return web_reply_error(r, WE_INTERNAL, NULL, NULL);
 	/* Always one argon2id verification, whatever the account. */
 	ok = util_password_verify(rc == STORE_OK ? u.password_hash :
 	    r->app->dummy_hash, pw);

@@ -577,15 +577,7 @@ web_app_init(struct web_app *app, const struct config *cfg, struct store *st)
 	app->store = st;
 	app->tls = cfg->tls_cert[0] != '\0';
 	util_random(app->csrf_key, sizeof(app->csrf_key));
-	{
-		char pw[32];
-		util_password_new(pw, sizeof(pw));
-		if (util_password_hash(app->dummy_hash,
-		    sizeof(app->dummy_hash), pw) == -1)
-			return -1;
-		/* the argon2 work area is freed, but glibc keeps the pages */
-		malloc_trim(0);
-	}
+	/* app->dummy_hash is made at the first sign-in (web/auth.c). */
 	app->limits.max_attachment = cfg->max_attachment;
 	app->limits.max_attachments = (size_t)cfg->max_attachments;
 	if ((app->tmpl = web_tmpl_load_dir(cfg->templates, 1, err,

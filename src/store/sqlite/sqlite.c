@@ -516,6 +516,7 @@ struct conn {
 	sqlite3		*db;
 	sqlite3_stmt	*st[Q__MAX];
 	sqlite3_stmt	**qv;		/* QV_MAX, prepared on first use */
+	int		 prepared;	/* st[] prepared */
 	struct conn	*next_free;
 };
 
@@ -649,7 +650,8 @@ conn_open(struct conn *c, const char *path)
 	if (exec(c->db, "PRAGMA journal_mode=WAL") == -1 ||
 	    exec(c->db, "PRAGMA synchronous=FULL") == -1 ||
 	    exec(c->db, "PRAGMA foreign_keys=ON") == -1 ||
-	    exec(c->db, "PRAGMA temp_store=MEMORY") == -1)
+	    exec(c->db, "PRAGMA temp_store=MEMORY") == -1 ||
+	    exec(c->db, "PRAGMA cache_size=-1024") == -1)
 		return -1;
 	return 0;
 }
@@ -668,6 +670,7 @@ conn_prepare(struct conn *c)
 			return -1;
 		}
 	}
+	c->prepared = 1;
 	return 0;
 }
 
@@ -691,11 +694,14 @@ prepare_all(struct sq *s)
 {
 	int i;
 
+	/* Every statement is prepared at open on the first connection, so a
+	 * typo stops the start; the other connections prepare theirs when
+	 * first used (an idle server keeps one or two sets, not all). */
 	if (s->prepared)
 		return 0;
-	for (i = 0; i < s->nconns; i++)
-		if (conn_prepare(&s->conns[i]) == -1)
-			return -1;
+	(void)i;
+	if (conn_prepare(&s->conns[0]) == -1)
+		return -1;
 	s->prepared = 1;
 	return 0;
 }
@@ -722,7 +728,7 @@ sq_open(const char *path)
 	pthread_mutex_init(&s->wmtx, NULL);
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	s->nconns = store_pool_size > 0 ? store_pool_size :
-	    ncpu > 0 ? (int)ncpu * 2 + 2 : 4;
+	    ncpu > 0 ? (int)ncpu + 2 : 4;
 	if (s->nconns > POOL_MAX)
 		s->nconns = POOL_MAX;
 	for (i = 0; i < s->nconns; i++) {
@@ -765,6 +771,8 @@ sq_close(void *p)
 	free(s);
 }
 
+static void release(struct sq *, struct conn *);
+
 static struct conn *
 acquire(struct sq *s)
 {
@@ -781,6 +789,10 @@ acquire(struct sq *s)
 	c = s->free_list;
 	s->free_list = c->next_free;
 	pthread_mutex_unlock(&s->mtx);
+	if (!c->prepared && conn_prepare(c) == -1) {
+		release(s, c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -789,7 +801,7 @@ release(struct sq *s, struct conn *c)
 {
 	int i;
 
-	for (i = 0; i < Q__MAX; i++) {
+	for (i = 0; i < Q__MAX && c->prepared; i++) {
 		sqlite3_reset(c->st[i]);
 		sqlite3_clear_bindings(c->st[i]);
 	}
