@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -819,4 +820,53 @@ mail_message_id(char *out, size_t outlen, const char *domain)
 	n = snprintf(out, outlen, "%s@%s", h, domain);
 	if (n < 0 || (size_t)n >= outlen)
 		out[0] = '\0';
+}
+
+/*
+ * 1 if fpr (a signer's fingerprint, or a 16-hex key ID) belongs to the
+ * armored public key block (its primary key or a subkey), 0 if not or if
+ * the block cannot be read.  The block is listed in a throw-away GnuPG
+ * home, never imported into the team's.
+ */
+int
+mail_key_matches(const char *armored, const char *fpr)
+{
+	gpgme_ctx_t ctx = NULL;
+	gpgme_data_t kd = NULL;
+	gpgme_key_t key = NULL;
+	gpgme_subkey_t sk;
+	char home[512];
+	size_t fl;
+	int match = 0;
+
+	if (armored == NULL || fpr == NULL || (fl = strlen(fpr)) < 16 ||
+	    strstr(armored, "BEGIN PGP PUBLIC KEY BLOCK") == NULL ||
+	    tmp_home(home, sizeof(home)) != NULL)
+		return 0;
+	if (gpgme_new(&ctx) != 0 || gpgme_set_protocol(ctx,
+	    GPGME_PROTOCOL_OpenPGP) != 0 || gpgme_ctx_set_engine_info(ctx,
+	    GPGME_PROTOCOL_OpenPGP, NULL, home) != 0)
+		goto out;
+	gpgme_set_offline(ctx, 1);
+	if (gpgme_data_new_from_mem(&kd, armored, strlen(armored), 0) != 0 ||
+	    gpgme_op_keylist_from_data_start(ctx, kd, 0) != 0)
+		goto out;
+	while (!match && gpgme_op_keylist_next(ctx, &key) == 0) {
+		for (sk = key->subkeys; sk != NULL && !match; sk = sk->next) {
+			/* a full fingerprint, or its last 16 digits (key ID) */
+			if (sk->fpr != NULL && strlen(sk->fpr) >= fl &&
+			    strcasecmp(sk->fpr + strlen(sk->fpr) - fl, fpr) == 0)
+				match = 1;
+		}
+		gpgme_key_unref(key);
+		key = NULL;
+	}
+	gpgme_op_keylist_end(ctx);
+ out:
+	gpgme_data_release(kd);
+	if (ctx != NULL)
+		gpgme_release(ctx);
+	kill_daemons(home);
+	nftw(home, rm_entry, 8, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	return match;
 }

@@ -457,9 +457,13 @@ mail_ingest(struct store *st, const struct config *cfg, const char *raw,
 		    &c) == STORE_OK)
 			have = 1;
 	if (have) {
-		/* Only the reporter joins their case.  (A signature by the
-		 * reporter's own key is shown to staff on the message.) */
-		if (same_address(m.from_addr, c.field[RF_REPORTER_EMAIL])) {
+		/* Only the reporter joins their case: their address, or a
+		 * good signature over the whole message by the PGP key they
+		 * gave with the report. */
+		if (same_address(m.from_addr, c.field[RF_REPORTER_EMAIL]) ||
+		    (m.sig == MAIL_SIG_VALID && m.sig_whole &&
+		    m.sig_fpr != NULL && *c.field[RF_PGP_KEY] != '\0' &&
+		    mail_key_matches(c.field[RF_PGP_KEY], m.sig_fpr))) {
 			rc = join_case(st, &ar, id, &m, &c, res);
 			goto out;
 		}

@@ -130,6 +130,10 @@ int	mail_send(const struct mail_smtp *, const char *from_addr,
 	    const char *to_addr, const char *msg, size_t len,
 	    char *why, size_t whylen);
 
+/* 1 if fpr (a signer's fingerprint or key ID) is the primary key or a
+ * subkey of the armored public key block. */
+int	mail_key_matches(const char *armored, const char *fpr);
+
 /* A fresh Message-ID "random@domain" (without <>). */
 void	mail_message_id(char *out, size_t outlen, const char *domain);
 

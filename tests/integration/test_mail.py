@@ -1300,6 +1300,29 @@ def test_incoming_signed_and_encrypted_shows_badges():
           "description")
 
 
+def test_reply_signed_by_reporters_key_joins_from_another_address():
+    """A reply from another address joins the case when it is signed,
+    over the whole body, by the PGP key the reporter gave."""
+    home, pub = researcher_key()
+    j = api_report("Rita", "rita@researcher.example", "Signed reply case",
+                   pgp_key=pub.decode())
+    tid = j["tracking_id"]
+    team_asc = os.path.join(E.tmp, "team2.asc")
+    with open(team_asc, "wb") as f:
+        f.write(E.team_pub)
+    ct = E.gpg(home, ["--armor", "--trust-model", "always",
+                      "--recipient-file", team_asc, "--sign", "--encrypt"],
+               stdin=INNER).stdout
+    r = ingest(_pgp_mime("rita.other@elsewhere.example",
+                         "[%s] from my other address" % tid, ct))
+    eq(r["outcome"], "threaded", "signed reply outcome (%s)" % r["why"])
+    eq(r["tid"], tid, "joined case")
+    # the same unsigned from that address opens a new case
+    r2 = ingest(mk_mail("rita.other@elsewhere.example",
+                        "[%s] unsigned" % tid, "hello"))
+    eq(r2["outcome"], "new_case", "unsigned from another address")
+
+
 def test_signature_by_unknown_key_is_not_signed():
     h = E.gpg_home("unknown-signer")
     E.gpg_key(h, "Unknown Signer <usig@researcher.example>")
@@ -1657,6 +1680,7 @@ TESTS = [
     "test_outgoing_mail_encrypted_to_researcher_key",
     "test_incoming_encrypted_report",
     "test_incoming_signed_and_encrypted_shows_badges",
+    "test_reply_signed_by_reporters_key_joins_from_another_address",
     "test_signature_by_unknown_key_is_not_signed",
     "test_incoming_encrypted_to_unknown_key_flagged",
     "test_incoming_without_mdc_is_refused",
