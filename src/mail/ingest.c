@@ -398,6 +398,8 @@ new_case(struct store *st, const struct config *cfg, struct arena *ar,
 	return store_mail_update(st, mail_id, &mi) == STORE_ERR ? -1 : 0;
 }
 
+volatile int mail_ingest_stored;
+
 int
 mail_ingest(struct store *st, const struct config *cfg, const char *raw,
     size_t len, struct mail_ingest_result *res)
@@ -413,8 +415,10 @@ mail_ingest(struct store *st, const struct config *cfg, const char *raw,
 	int rc, have = 0;
 
 	memset(res, 0, sizeof(*res));
+	mail_ingest_stored = 0;
 	if (store_mail_save(st, raw, len, time(NULL), &id) != STORE_OK)
 		return -1;		/* the MTA retries */
+	mail_ingest_stored = 1;
 	res->mail_id = id;
 	lim.max_attachment = cfg->max_attachment;
 	util_arena_init(&ar, 512u * 1024 * 1024);

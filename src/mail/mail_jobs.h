@@ -18,6 +18,10 @@ struct mail_ingest_result {
 	char		 why[256];	/* for "flagged" / "ignored" */
 };
 
+/* Set to 1 by mail_ingest() once the raw message is durably stored (a
+ * CPU-limit signal handler may then exit 0: the message is kept). */
+extern volatile int mail_ingest_stored;
+
 /* Stores raw durably, then parses, threads or opens a case, and queues
  * the acknowledgment.  Returns 0 once the raw message is stored (whatever
  * happened next), -1 when it could not be stored (the MTA must retry). */

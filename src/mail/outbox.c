@@ -85,6 +85,34 @@ state_words(const char *state)
 	}
 }
 
+/* For a mailed report: what the report form would still ask for.
+ * Writes the list and returns how many fields are missing. */
+static int
+missing_fields(struct buf *b, const struct store_case *c)
+{
+	struct core_report rep;
+	struct core_report_errors errs;
+	int k, n = 0;
+
+	if (strcmp(c->channel, "email") != 0)
+		return 0;
+	for (k = 0; k < RF__MAX; k++)
+		rep.field[k] = c->field[k];
+	rep.attachments = NULL;
+	rep.nattachments = 0;
+	core_report_validate(&rep, NULL, NULL, &errs);
+	for (k = 0; k < RF__MAX; k++) {
+		if (errs.msg[k] == NULL || k == RF_ATTACHMENTS)
+			continue;
+		if (n++ == 0)
+			util_buf_puts(b, "To act on it quickly we still need:\n");
+		util_buf_printf(b, "  - %s\n", core_report_field_label(k));
+	}
+	if (n > 0)
+		util_buf_putc(b, '\n');
+	return n;
+}
+
 /* Subject and body of one message.  Subjects carry the tracking ID and
  * never the report's title: they travel in the clear even when the body
  * is encrypted. */
@@ -105,11 +133,17 @@ write_text(struct arena *a, const struct config *cfg,
 		    "received", tid);
 		util_buf_printf(&b, "Thank you for your report. It has the "
 		    "tracking number %s.\n\n", tid);
+		if (c != NULL && missing_fields(&b, c) > 0 &&
+		    o->secret[0] != '\0' && base[0] != '\0')
+			util_buf_printf(&b, "You can complete it in one step "
+			    "on our report form, already filled in with what "
+			    "your e-mail said:\n\n  %s/track/%s?next=complete"
+			    "\n\n", base, o->secret);
 		if (o->secret[0] != '\0' && base[0] != '\0')
 			util_buf_printf(&b, "You can follow it, and write to "
 			    "us, on your private tracking page:\n\n  %s/track/"
-			    "%s\n\nKeep this link to yourself: anyone who has "
-			    "it can read the case.\n\n", base, o->secret);
+			    "%s\n\nKeep these links to yourself: anyone who "
+			    "has them can read the case.\n\n", base, o->secret);
 		util_buf_printf(&b, "We will look at it shortly and tell you "
 		    "what happens next. To add anything, reply to this "
 		    "e-mail; keep %s in the subject.\n", tid);

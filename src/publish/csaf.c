@@ -373,6 +373,21 @@ text_ok(const char *what, const char *s, int required, char *err,
 	return 0;
 }
 
+/* Equal versions, ranges compared by their bounds ("<2" == "< 2"). */
+static int
+same_version(const char *x, const char *y)
+{
+	struct publish_range rx, ry;
+
+	if (strcmp(x, y) == 0)
+		return 1;
+	publish_range_parse(x, &rx);
+	publish_range_parse(y, &ry);
+	return rx.kind == PUBLISH_V_RANGE && ry.kind == PUBLISH_V_RANGE &&
+	    strcmp(rx.lo, ry.lo) == 0 && strcmp(rx.hi, ry.hi) == 0 &&
+	    rx.hi_incl == ry.hi_incl && strcmp(rx.scheme, ry.scheme) == 0;
+}
+
 static int
 check_products(const struct publish_advisory *a, char *err, size_t errlen)
 {
@@ -406,7 +421,7 @@ check_products(const struct publish_advisory *a, char *err, size_t errlen)
 			    errlen))
 				return -1;
 			for (l = 0; l < p->naffected; l++)
-				if (strcmp(p->fixed[k], p->affected[l]) == 0)
+				if (same_version(p->fixed[k], p->affected[l]))
 					return fail(err, errlen, "product %s: "
 					    "version %s is both affected and "
 					    "fixed", p->name, p->fixed[k]);
@@ -746,7 +761,7 @@ pids_build(const struct publish_advisory *a, struct pids *t)
 				for (k = 0; k < t->n; k++)
 					if (t->v[k].prod == i &&
 					    t->v[k].fixed == fx &&
-					    strcmp(t->v[k].version, ver) == 0)
+					    same_version(t->v[k].version, ver))
 						break;
 				if (k < t->n)
 					continue;	/* duplicate */
@@ -808,18 +823,16 @@ product_branch(struct bld *b, const struct publish_advisory *a,
 			json_decref(kids);
 			return br;
 		}
+		/* A parsed range is named the vers way; the rest as given. */
 		publish_range_parse(t->v[i].version, &r);
+		name[0] = '\0';
 		if (r.kind == PUBLISH_V_RANGE &&
-		    strncmp(t->v[i].version, "vers:", 5) != 0) {
+		    strncmp(t->v[i].version, "vers:", 5) != 0)
 			snprintf(name, sizeof(name), "vers:generic/%s%s%s%s%s",
 			    r.lo[0] != '\0' ? ">=" : "", r.lo,
 			    r.lo[0] != '\0' && r.hi[0] != '\0' ? "|" : "",
 			    r.hi[0] == '\0' ? "" : r.hi_incl ? "<=" : "<",
 			    r.hi);
-		} else
-			snprintf(name, sizeof(name), "%s", t->v[i].version);
-		if (strlen(t->v[i].version) >= sizeof(name) - 20)
-			snprintf(name, sizeof(name), "%s", "");
 		vb = obj(b);
 		sets(b, vb, "category", r.kind == PUBLISH_V_SINGLE ?
 		    "product_version" : "product_version_range");

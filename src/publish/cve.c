@@ -239,15 +239,21 @@ version_entry(struct bld *b, const char *v, const char *status)
 	return o;
 }
 
-static int
-seen(const char *const *list, size_t i)
+/*
+ * Appends v unless an equal entry is there already: "<2" and "< 2" make
+ * the same entry, and the schema wants versions[] items unique.
+ */
+static void
+push_unique(struct bld *b, json_t *l, json_t *v)
 {
-	size_t	 j;
+	size_t	 i;
 
-	for (j = 0; j < i; j++)
-		if (strcmp(list[j], list[i]) == 0)
-			return 1;
-	return 0;
+	for (i = 0; v != NULL && i < json_array_size(l); i++)
+		if (json_equal(json_array_get(l, i), v)) {
+			json_decref(v);
+			return;
+		}
+	push(b, l, v);
 }
 
 static json_t *
@@ -269,13 +275,11 @@ affected(struct bld *b, const struct publish_advisory *a)
 		}
 		vs = arr(b);
 		for (j = 0; j < p->naffected; j++)
-			if (!seen(p->affected, j))
-				push(b, vs, version_entry(b, p->affected[j],
-				    "affected"));
+			push_unique(b, vs, version_entry(b, p->affected[j],
+			    "affected"));
 		for (j = 0; j < p->nfixed; j++)
-			if (!seen(p->fixed, j))
-				push(b, vs, version_entry(b, p->fixed[j],
-				    "unaffected"));
+			push_unique(b, vs, version_entry(b, p->fixed[j],
+			    "unaffected"));
 		set(b, o, "versions", vs);
 		sets(b, o, "defaultStatus", "unknown");
 		push(b, l, o);

@@ -79,6 +79,8 @@ struct store_ops {
 	int	 (*case_message_researcher)(void *,
 		    const struct store_new_message *, const char *,
 		    const char *);
+	int	 (*case_complete)(void *, int64_t, const char *const *, int,
+		    time_t);
 	int	 (*case_by_tracking)(void *, const char *, struct arena *,
 		    struct store_case *);
 	int	 (*queue)(void *, const struct store_queue_filter *,

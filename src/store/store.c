@@ -374,6 +374,13 @@ store_case_message_researcher(struct store *s,
 }
 
 int
+store_case_complete(struct store *s, int64_t id, const char *const *f,
+    int tier, time_t now)
+{
+	return s->ops->case_complete(s->impl, id, f, tier, now);
+}
+
+int
 store_case_by_tracking(struct store *s, const char *tid, struct arena *a,
     struct store_case *c)
 {

@@ -296,6 +296,11 @@ int	store_case_message_staff(struct store *, int64_t case_id,
 int	store_case_message_researcher(struct store *,
 	    const struct store_new_message *, const char *from_state,
 	    const char *to_state);
+/* The researcher completes their report (a mailed one, say): every
+ * report field and the tier are replaced, while the case is still new,
+ * in triage or waiting for information (STORE_NONE otherwise). */
+int	store_case_complete(struct store *, int64_t case_id,
+	    const char *const *field, int tier, time_t now);
 int	store_case_by_tracking(struct store *, const char *tracking_id,
 	    struct arena *, struct store_case *);
 

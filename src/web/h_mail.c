@@ -26,7 +26,9 @@ web_h_mail_list(struct req *r)
 		    "at", web_fmt_time(r, m[i].received_at),
 		    "from", m[i].from_addr[0] ? m[i].from_addr : "(unknown)",
 		    "subject", m[i].subject[0] ? m[i].subject : "(none)",
-		    "why", m[i].flag, "size", (json_int_t)m[i].size));
+		    "why", m[i].flag[0] ? m[i].flag : "stored, but it could not "
+		    "be processed (it took too long, or the intake stopped)",
+		    "size", (json_int_t)m[i].size));
 	json_object_set_new(ctx, "mails", arr);
 	json_object_set_new(ctx, "count", json_integer((json_int_t)n));
 	return web_reply_page(r, 200, "mail", ctx);

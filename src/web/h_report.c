@@ -448,7 +448,61 @@ show_form(struct req *r, unsigned status, struct report_input *in,
 	    (json_int_t)(r->app->cfg->max_attachment / (1024 * 1024))));
 	json_object_set_new(ctx, "max_attachments",
 	    json_integer(r->app->cfg->max_attachments));
+	if (r->form_action != NULL) {
+		json_object_set_new(ctx, "form_action",
+		    json_string(r->form_action));
+		json_object_set_new(ctx, "form_csrf",
+		    json_string(r->form_csrf));
+		json_object_set_new(ctx, "completing",
+		    json_string(r->form_completing));
+	}
 	return web_reply_page(r, status, "report", ctx);
+}
+
+/* The report form for completing an existing case (tracking page): the
+ * case's fields pre-filled, posting to `action` with a CSRF token. */
+int
+web_report_complete_form(struct req *r, unsigned status,
+    const char *const *fields, const struct core_report_errors *errs,
+    const char *action, const char *csrf, const char *tracking_id)
+{
+	struct report_input *in;
+	int k;
+
+	if ((in = util_arena_zalloc(&r->arena, sizeof(*in))) == NULL)
+		return web_reply_error(r, WE_INTERNAL, NULL, NULL);
+	for (k = 0; k < RF__MAX; k++)
+		in->field[k] = fields[k] && *fields[k] ? fields[k] : NULL;
+	r->form_action = action;
+	r->form_csrf = csrf;
+	r->form_completing = tracking_id;
+	return show_form(r, status, in, errs, 0);
+}
+
+/* Reads the form of a completed report: fields into out (arena strings,
+ * NULL when absent), attachments ignored; validates it.  Returns the
+ * number of invalid fields, or -1 after replying with an error. */
+int
+web_report_read_complete(struct req *r, const char **out,
+    struct core_report_errors *errs)
+{
+	struct report_input *in;
+	struct core_report rep;
+	int k;
+
+	if ((in = util_arena_alloc(&r->arena, sizeof(*in))) == NULL) {
+		web_reply_error(r, WE_INTERNAL, NULL, NULL);
+		return -1;
+	}
+	if (read_form(r, in) == -1) {
+		if (!r->responded)
+			web_reply_error(r, WE_INTERNAL, NULL, NULL);
+		return -1;
+	}
+	in->natt = 0;
+	for (k = 0; k < RF__MAX; k++)
+		out[k] = in->field[k];
+	return validate(r, in, &rep, errs);
 }
 
 int

@@ -106,7 +106,7 @@ swap_token(struct req *r, const char *token)
 	struct store_case c;
 	time_t now = time(NULL);
 	long max_age = (long)r->app->cfg->track_cookie_days * 86400;
-	const char *loc;
+	const char *loc, *next;
 	int rc;
 
 	if (util_token_hash(token, hash) == -1)
@@ -124,6 +124,12 @@ swap_token(struct req *r, const char *token)
 		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
 	loc = util_arena_printf(&r->arena, "/track/%s", c.tracking_id);
 	web_set_cookie(r, cookie_name(r, c.tracking_id), secret, loc, max_age);
+	/* the acknowledgment of a mailed report links to the completion
+	 * form directly; nothing else may be named here (no open redirect) */
+	next = web_query(r, "next");
+	if (next != NULL && strcmp(next, "complete") == 0)
+		return web_reply_redirect(r, 303, util_arena_printf(&r->arena,
+		    "%s/complete", loc));
 	return web_reply_redirect(r, 303, loc);
 }
 
@@ -207,6 +213,33 @@ show_case_v(struct req *r, struct store_case *c, const char *secret,
 	    "root_cause_html", md(r, c->field[RF_ROOT_CAUSE]),
 	    "poc", *c->field[RF_POC] ? json_string(c->field[RF_POC]) :
 	    json_null()));
+	/* A report that is missing something (a mailed one, typically)
+	 * can be completed here while the team has not started on it. */
+	if (strcmp(c->state, "new") == 0 || strcmp(c->state, "triage") == 0 ||
+	    strcmp(c->state, "needs_info") == 0) {
+		struct core_report rep;
+		struct core_report_errors errs;
+		const char *hints[8];
+		size_t nh;
+		json_t *miss = json_array();
+
+		for (k = 0; k < RF__MAX; k++)
+			rep.field[k] = c->field[k];
+		rep.attachments = NULL;
+		rep.nattachments = 0;
+		core_report_validate(&rep, NULL, &r->app->limits, &errs);
+		for (k = 0; k < RF__MAX; k++)
+			if (errs.msg[k] != NULL && k != RF_ATTACHMENTS)
+				json_array_append_new(miss, json_string(
+				    core_report_field_label(k)));
+		core_report_tier(&rep, hints, 8, &nh);
+		if (json_array_size(miss) > 0 || c->tier < TIER_POC)
+			json_object_set_new(ctx, "complete", json_pack(
+			    "{s:o,s:b}", "missing", miss, "incomplete",
+			    json_array_size(miss) > 0));
+		else
+			json_decref(miss);
+	}
 	json_object_set_new(ctx, "tier", json_string(
 	    core_report_tier_label(c->tier)));
 
@@ -419,6 +452,87 @@ disposition(struct req *r, const char *name)
 	out = b.failed ? "attachment" : util_arena_strdup(&r->arena, b.data);
 	util_buf_release(&b);
 	return out ? out : "attachment";
+}
+
+/* Completing a report: the form pre-filled with what the case holds. */
+int
+web_h_track_complete_form(struct req *r)
+{
+	struct store_case c;
+	const char *secret;
+	char csrf[65];
+	int rc;
+
+	rc = case_from_cookie(r, r->param[0], &c, &secret);
+	if (rc == STORE_NONE)
+		return web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
+	if (rc != STORE_OK)
+		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	web_csrf_token(r, secret, csrf);
+	return web_report_complete_form(r, 200, c.field, NULL,
+	    util_arena_printf(&r->arena, "/track/%s/complete", c.tracking_id),
+	    util_arena_strdup(&r->arena, csrf), c.tracking_id);
+}
+
+int
+web_h_track_complete_post(struct req *r)
+{
+	struct store_case c;
+	struct core_report_errors errs;
+	struct core_report rep;
+	const char *secret, *f[RF__MAX], *csrf;
+	char token[65];
+	size_t nh;
+	int rc, k;
+
+	rc = case_from_cookie(r, r->param[0], &c, &secret);
+	if (rc == STORE_NONE)
+		return web_reply_error(r, WE_NOT_FOUND, NULL, NULL);
+	if (rc != STORE_OK)
+		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	/* the CSRF field first: read_form ignores fields it does not know */
+	csrf = NULL;
+	{
+		const char *ct = web_header(r, "Content-Type"), *err = NULL;
+		struct web_part *parts = NULL;
+		size_t n = 0, i;
+		if (ct != NULL && web_media_type_is(ct, "multipart/form-data") &&
+		    web_multipart_parse(&r->arena, ct, r->body.data ?
+		    r->body.data : "", r->body.len, NULL, &parts, &n, &err) ==
+		    0)
+			for (i = 0; i < n; i++)
+				if (strcmp(parts[i].name, "csrf") == 0 &&
+				    csrf == NULL)
+					csrf = util_arena_strndup(&r->arena,
+					    parts[i].data, parts[i].len);
+	}
+	if (!web_csrf_ok(r, secret, csrf))
+		return web_reply_error(r, WE_CSRF, NULL, NULL);
+	if ((rc = web_report_read_complete(r, f, &errs)) < 0)
+		return WEB_DONE;
+	if (rc > 0) {
+		web_csrf_token(r, secret, token);
+		return web_report_complete_form(r, 422, f, &errs,
+		    util_arena_printf(&r->arena, "/track/%s/complete",
+		    c.tracking_id), util_arena_strdup(&r->arena, token),
+		    c.tracking_id);
+	}
+	for (k = 0; k < RF__MAX; k++) {
+		rep.field[k] = f[k];
+		if (f[k] == NULL)
+			f[k] = "";
+	}
+	rep.attachments = NULL;
+	rep.nattachments = 0;
+	rc = store_case_complete(r->app->store, c.id, f,
+	    (int)core_report_tier(&rep, NULL, 0, &nh), time(NULL));
+	if (rc == STORE_NONE)
+		return show_case(r, &c, secret, "The team has started work on "
+		    "this report: write to them below instead.");
+	if (rc != STORE_OK)
+		return web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+	return web_reply_redirect(r, 303, util_arena_printf(&r->arena,
+	    "/track/%s", c.tracking_id));
 }
 
 int

@@ -17,6 +17,8 @@ const struct route web_routes[] = {
 	{ "GET",  "/track/*",			"track.view",	web_h_track_token, 0 },
 	{ "POST", "/track/*/messages",		"track.reply",	web_h_track_message, 0 },
 	{ "GET",  "/track/*/attachments/*",	"track.view",	web_h_track_attachment, 0 },
+	{ "GET",  "/track/*/complete",		"track.view",	web_h_track_complete_form, 0 },
+	{ "POST", "/track/*/complete",		"track.reply",	web_h_track_complete_post, 0 },
 	{ "GET",  "/login",			"staff.login",	web_h_login_form, 0 },
 	{ "POST", "/login",			"staff.login",	web_h_login_post, 0 },
 	{ "POST", "/logout",			"staff.view",	web_h_logout, 0 },

@@ -74,6 +74,8 @@ struct req {
 	char			 session[48];	/* cookie secret: binds CSRF */
 	const char		*client_ip;
 	void			*scratch;	/* for callbacks */
+	/* the report form reused to complete a case (h_track.c) */
+	const char		*form_action, *form_csrf, *form_completing;
 };
 
 enum route_flags {
@@ -142,6 +144,14 @@ void	 web_csrf_token(struct req *, const char *bind, char *out65);
 int	 web_csrf_ok(struct req *, const char *bind, const char *got);
 const char *web_fmt_time(struct req *, int64_t t);
 
+/* The report form, reused on the tracking page to complete a report
+ * that came by e-mail (h_report.c). */
+int	web_report_complete_form(struct req *, unsigned status,
+	    const char *const *fields, const struct core_report_errors *,
+	    const char *action, const char *csrf, const char *tracking_id);
+int	web_report_read_complete(struct req *, const char **fields,
+	    struct core_report_errors *);
+
 /* Handlers, by area. */
 int	web_h_index(struct req *);
 int	web_h_healthz(struct req *);
@@ -154,6 +164,8 @@ int	web_h_track_token(struct req *);
 int	web_h_track_case(struct req *);
 int	web_h_track_message(struct req *);
 int	web_h_track_attachment(struct req *);
+int	web_h_track_complete_form(struct req *);
+int	web_h_track_complete_post(struct req *);
 int	web_h_login_form(struct req *);
 int	web_h_login_post(struct req *);
 int	web_h_logout(struct req *);

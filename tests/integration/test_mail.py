@@ -906,6 +906,64 @@ def test_tracking_page_shows_emailed_message():
 # Tests: outbound
 
 
+def _form_multipart(fields):
+    bnd = "frm" + secrets.token_hex(8)
+    out = b""
+    for k, v in fields:
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n"
+                "\r\n%s\r\n" % (bnd, k, v)).encode()
+    out += ("--%s--\r\n" % bnd).encode()
+    return "multipart/form-data; boundary=" + bnd, out
+
+
+def test_incomplete_mailed_report_is_completed_from_the_ack():
+    """A mailed report lacking fields: the acknowledgment lists them and
+    links to the report form filled in with what the mail said; the
+    researcher completes it there in one step."""
+    raw = mk_mail("nora@researcher.example", "Crash in libtinyparse 1.4.2 "
+                  "header parser", "The header parser of libtinyparse "
+                  "1.4.2 crashes on a long header name; see attached.")
+    r = new_case(raw)
+    tid = r["tid"]
+    m = one_mail_to("nora@researcher.example", deliver())
+    body = m.body()
+    for label in ("Impact", "Publicly known?", "Exploited in the wild?"):
+        check(label in body, "the ack does not list %r: %r" % (label, body))
+    links = TRACK_RE.findall(body)
+    check(links, "no private link in %r" % body)
+    check("?next=complete" in body, "no completion link in %r" % body)
+    jar = os.path.join(E.tmp, "jar-nora")
+    r1 = curl("/track/%s?next=complete" % links[0], jar=jar)
+    eq(r1.status, 303, "secret link")
+    eq(r1.h("location"), "/track/%s/complete" % tid, "redirect target")
+    form = curl(r1.h("location"), jar=jar)
+    eq(form.status, 200, "completion form")
+    check("header parser" in form.text, "the form is not pre-filled")
+    mm = re.search(r'name="csrf" value="([0-9a-f]{64})"', form.text)
+    check(mm, "no csrf in the completion form")
+    fields = [("csrf", mm.group(1)), ("action", "submit"),
+              ("reporter_name", "Nora"),
+              ("reporter_email", "nora@researcher.example"),
+              ("product", "libtinyparse"), ("versions", "1.4.2"),
+              ("impact", "dos"), ("title", "Crash in the header parser"),
+              ("description", "The header parser of libtinyparse 1.4.2 "
+               "crashes on a long header name."),
+              ("steps", "1. Run tp_cat on a file with a 200-byte header "
+               "name."), ("publicly_known", "no"), ("exploited", "no")]
+    ct, data = _form_multipart(fields)
+    bad = curl("/track/%s/complete" % tid, data=data, ctype=ct, jar=jar)
+    check(bad.status in (303,), "complete status %d %s" % (
+        bad.status, bad.text[:300]))
+    row = case_row(tid)
+    eq(row["impact"], "dos", "impact after completion")
+    eq(row["title"], "Crash in the header parser", "title after completion")
+    check(row["tier"] >= 2, "tier after completion %r" % row["tier"])
+    # without the CSRF token nothing changes
+    ct, data = _form_multipart(fields[1:])
+    eq(curl("/track/%s/complete" % tid, data=data, ctype=ct,
+            jar=jar).status, 403, "completion without csrf")
+
+
 def test_ack_headers():
     a = alice()
     m = a["ack"]
@@ -1682,6 +1740,7 @@ TESTS = [
     "test_incoming_signed_and_encrypted_shows_badges",
     "test_reply_signed_by_reporters_key_joins_from_another_address",
     "test_signature_by_unknown_key_is_not_signed",
+    "test_incomplete_mailed_report_is_completed_from_the_ack",
     "test_incoming_encrypted_to_unknown_key_flagged",
     "test_incoming_without_mdc_is_refused",
     "test_auto_submitted_gets_no_ack", "test_bulk_and_list_mail_get_no_ack",

@@ -126,6 +126,7 @@ enum q {
 	Q_VERIF_DUE,
 	Q_VERIF_REMINDED,
 	Q_VERIF_CASE,
+	Q_CASE_COMPLETE,
 	Q__MAX
 };
 
@@ -353,6 +354,7 @@ static const char *const qsql[Q__MAX] = {
 	    "SELECT id, received_at, size, status, message_id, from_addr, "
 	    "subject, flag, pgp, sig, sig_fpr, sig_whole, "
 	    "coalesce(case_id, 0) FROM inbound_mail WHERE status = 'flagged' "
+	    "OR (status = 'stored' AND received_at < unixepoch() - 60) "
 	    "ORDER BY id DESC LIMIT ?2",
 	[Q_MAIL_BY_CASE] =
 	    "SELECT id, received_at, size, status, message_id, from_addr, "
@@ -510,6 +512,16 @@ static const char *const qsql[Q__MAX] = {
 	    "UPDATE verifications SET reminded_at = ?2 WHERE id = ?1",
 	[Q_VERIF_CASE] =
 	    "SELECT case_id FROM verifications WHERE id = ?1",
+	[Q_CASE_COMPLETE] =
+	    "UPDATE cases SET reporter_name = ?3, reporter_email = ?4, "
+	    "pgp_key = ?5, credit = ?6, product = ?7, product_other = ?8, "
+	    "versions = ?9, cwe = ?10, impact = ?11, title = ?12, "
+	    "description = ?13, steps = ?14, poc = ?15, root_cause = ?16, "
+	    "publicly_known = ?17, exploited = ?18, disclosure_plans = ?19, "
+	    "disclosure_date = ?20, cvss_vector = ?21, tier = ?2, "
+	    "product_id = (SELECT id FROM products WHERE name = ?7), "
+	    "updated_at = ?22 WHERE id = ?1 AND state IN ('new', 'triage', "
+	    "'needs_info')",
 };
 
 struct conn {
@@ -2378,6 +2390,44 @@ id_row(sqlite3_stmt *st, struct arena *ar, void *p)
 	return 0;
 }
 
+struct complete_arg {
+	int64_t case_id;
+	const char *const *f;
+	int tier;
+	time_t now;
+};
+
+static int
+complete_fn(struct conn *c, void *p)
+{
+	struct complete_arg *a = p;
+	struct store_actor who = { 0, "researcher" };
+	sqlite3_stmt *st = c->st[Q_CASE_COMPLETE];
+	int i, rc;
+
+	sqlite3_bind_int64(st, 1, a->case_id);
+	sqlite3_bind_int(st, 2, a->tier);
+	for (i = 0; i < NCASE_FIELDS; i++)
+		bind_text(st, 3 + i, a->f[i]);
+	sqlite3_bind_int64(st, 22, (sqlite3_int64)a->now);
+	if ((rc = step_done(c, Q_CASE_COMPLETE, "complete")) != STORE_OK)
+		return rc;
+	if (sqlite3_changes(c->db) == 0)
+		return STORE_NONE;
+	return insert_event_audit(c, a->case_id, a->now, &who, "completed",
+	    "", "", "the researcher completed the report",
+	    "report completed by the researcher");
+}
+
+static int
+sq_case_complete(void *p, int64_t case_id, const char *const *f, int tier,
+    time_t now)
+{
+	struct complete_arg a = { case_id, f, tier, now };
+
+	return tx_write(p, complete_fn, &a);
+}
+
 static int
 sq_case_by_tracking(void *p, const char *tid, struct arena *ar,
     struct store_case *out)
@@ -3748,6 +3798,7 @@ const struct store_ops store_sqlite_ops = {
 	.case_message_staff = sq_case_message_staff,
 	.case_message_researcher = sq_case_message_researcher,
 	.case_by_tracking = sq_case_by_tracking,
+	.case_complete = sq_case_complete,
 	.queue = sq_queue,
 	.queue_prepare_all = sq_queue_prepare_all,
 	.state_counts = sq_state_counts,
