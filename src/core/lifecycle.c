@@ -87,7 +87,7 @@ static const struct core_transition transitions[] = {
 	{ ST_FIXING, ST_TESTING, EN | AD, 0, 0, "Send to testing" },
 
 	{ ST_TESTING, ST_FIXING, TE | EN | AD, 0, 1, "Test failed" },
-	{ ST_TESTING, ST_VERIFYING, TE | AN | AD, 0, 0,
+	{ ST_TESTING, ST_VERIFYING, AN | RM | AD, 0, 0,
 	    "Send to researcher" },
 
 	/* System: the researcher said the fix does not work; their words

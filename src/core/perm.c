@@ -92,8 +92,11 @@ static const struct {
 	/* Independent testing: testers sign off (the store refuses a
 	 * tester who wrote the patch, whatever the roles). */
 	[ACT_TEST_SIGNOFF] =	{ "test.signoff", 0, TE | AD },
-	/* The fix goes to the researcher from those who talk to them. */
-	[ACT_VERIFY_SEND] =	{ "verify.send", 0, AN | EN | RM | AD },
+	/* The fix goes to the researcher from the analyst who talks to them
+	 * or the release manager who plans the release (the same roles as
+	 * the lifecycle's testing -> verifying): not from its engineer, not
+	 * from the tester who judged it. */
+	[ACT_VERIFY_SEND] =	{ "verify.send", 0, AN | RM | AD },
 	/* Shipping without the researcher's word: release managers. */
 	[ACT_VERIFY_WAIVE] =	{ "verify.waive", 0, RM | AD },
 };

@@ -203,6 +203,10 @@ web_h_api_patch_post(struct req *r)
 	json_decref(j);
 	if (bad)
 		return WEB_DONE;
+	if (kind != NULL && strcmp(kind, "diff") != 0 &&
+	    strcmp(kind, "gitref") != 0)
+		return web_reply_error(r, WE_INVALID, "kind", "The kind of a "
+		    "patch is \"diff\" or \"gitref\".");
 	if (kind != NULL && content == NULL)
 		return web_reply_error(r, WE_INVALID, strcmp(kind, "gitref") ==
 		    0 ? "ref" : "diff", strcmp(kind, "gitref") == 0 ?

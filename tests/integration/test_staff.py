@@ -2,8 +2,12 @@
 """Integration tests for Vigil's staff console: accounts (vigil user,
 vigil token), sign-in and sign-out, session expiry, login throttling,
 API tokens, CSRF on every state-changing form, the role x route matrix
-generated from `vigil routes`, the researcher's cookie against other
-cases, every lifecycle transition allowed and refused for every role,
+generated from `vigil routes` (the routes of independent patch testing
+included: a product with a test plan, a case with a patch revision and a
+test run are its fixtures), the researcher's cookie against other
+cases, every lifecycle transition allowed and refused for every role
+(verifying -> ready also needs the release gate, refused here: the way
+through it is tested in test_testing.py),
 requests for information, internal notes, and the audit log (append-only
 triggers, `vigil audit verify` catching tampering, no secrets in rows).
 
@@ -77,7 +81,9 @@ class Server:
         with open(self.conf, "w") as f:
             f.write("[server]\nmax_attachment = 64k\n"
                     "max_request_body = 1M\nmax_attachments = 3\n"
-                    "[log]\nlevel = debug\n")
+                    "[log]\nlevel = debug\n"
+                    "[sandbox]\ndir = %s\n" % os.path.join(self.tmp,
+                                                           "runs"))
         self.env = dict(os.environ)
         self.env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0"
         self.env["UBSAN_OPTIONS"] = "print_stacktrace=1"
@@ -623,6 +629,58 @@ def fixtures():
     return FIX
 
 
+# A unified diff the upload checks accept (it need not apply anywhere).
+MATRIX_DIFF = "--- a/README\n+++ b/README\n@@ -1 +1 @@\n-old\n+new\n"
+TFIX = {}
+
+
+def testing_fixtures():
+    """Independent patch testing for the matrix: a product with a test
+    plan (`vigil product add`, version 1.0), a case P of that product in
+    testing with one patch revision (uploaded by the engineer) and its
+    test run.  The run may stay queued or end in any status: the matrix
+    only needs it to exist."""
+    if TFIX:
+        return TFIX
+    fixtures()
+    src = os.path.join(SRV.tmp, "matrix-src")
+    os.makedirs(src, exist_ok=True)
+    name = "Matrix Product"
+    rc, out, err = SRV.cli(["product", "add", "--name", name, "--vendor",
+                            "Matrix Vendor", "--source", src, "--build",
+                            "true", "--test", "true", "--poc", "cat {poc}",
+                            "--oracle", "nonzero", "--version", "1.0"])
+    eq(rc, 0, "vigil product add exit status (%s)" % err.strip())
+    mm = re.search(r"\(id (\d+)\)", out)
+    check(mm, "vigil product add printed %r" % out)
+    r = curl("/api/v1/reports", data=jbody(base_json(
+        product=name, title="Matrix testing case " + secrets.token_hex(3))),
+        ctype=JSON)
+    eq(r.status, 201, "report of the testing case (%s)" % r.text[:200])
+    tid = r.json()["tracking_id"]
+    set_states({tid: "testing"})
+    r = curl("/api/v1/cases/%s/patches" % tid, data=jbody(
+        {"kind": "diff", "diff": MATRIX_DIFF, "versions": ["1.0"],
+         "note": "matrix revision"}), ctype=JSON, headers=[bearer("engineer")])
+    eq(r.status, 201, "the engineer's patch upload (%s)" % r.text[:200])
+    runs = r.json().get("runs") or []
+    eq(len(runs), 1, "test runs queued for one version")
+    TFIX.update(p=tid, product=int(mm.group(1)), run=runs[0]["id"])
+    return TFIX
+
+
+def runs_settled(timeout=30):
+    """Waits until the server's worker has no queued or running test run
+    (a finishing run writes an event: tests comparing counts wait)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if not sql("SELECT 1 FROM test_runs WHERE status IN "
+                   "('queued', 'running')"):
+            return True
+        time.sleep(0.2)
+    return False
+
+
 # ---------------------------------------------------------------------------
 # Tests: accounts on the command line
 
@@ -1155,7 +1213,13 @@ _FLAGGED = None
 
 def _route_builders(fx):
     m, att, tr = fx["m"], fx["m_att"], fx["track"]
+    tf = testing_fixtures()
+    p, prod, run = tf["p"], tf["product"], tf["run"]
     mail = _flagged_mail()
+    verify_ct, verify_body = multipart([("csrf", tr["csrf"]),
+                                        ("answer", "fixed"),
+                                        ("notes", "matrix")])
+    complete_ct, complete_body = multipart([("csrf", tr["csrf"])])
     pub_json = jbody(base_json(title="Matrix intake " + secrets.token_hex(3)))
     report_form = urlenc([("action", "check"), ("title", "x")])
     track_ct, track_body = multipart([("csrf", tr["csrf"]),
@@ -1177,6 +1241,11 @@ def _route_builders(fx):
         ("POST", "/track/*/messages"): lambda w: (
             "/track/%s/messages" % m, track_body, track_ct, tr["cookie"],
             303),
+        ("GET", "/track/*/complete"): lambda w: (
+            "/track/%s/complete" % m, None, None, tr["cookie"], 200),
+        ("POST", "/track/*/complete"): lambda w: (
+            "/track/%s/complete" % m, complete_body, complete_ct,
+            tr["cookie"], 422),             # no field filled in
         ("GET", "/track/*/attachments/*"): lambda w: (
             "/track/%s/attachments/%d" % (m, att), None, None, tr["cookie"],
             200),
@@ -1239,6 +1308,75 @@ def _route_builders(fx):
         ("POST", "/api/v1/cases/*/duplicate"): lambda w: (
             "/api/v1/cases/%s/duplicate" % m, jbody({"of": m}), JSON, None,
             409),
+        # Independent patch testing.  The changes are refused by a
+        # validation rule for an admitted role (nothing is stored): the
+        # matrix is about denial vs. admission.
+        ("GET", "/products"): lambda w: ("/products", None, None, None,
+                                         200),
+        ("POST", "/products"): lambda w: (
+            "/products", _form(w, [("name", "Matrix form product"),
+                                   ("source", "/nonexistent"),
+                                   ("poc", "cat {poc}"),
+                                   ("oracle", "crash")]),     # no test
+            FORM, None, 422),
+        ("GET", "/products/*"): lambda w: ("/products/%d" % prod, None, None,
+                                           None, 200),
+        ("POST", "/products/*/versions"): lambda w: (
+            "/products/%d/versions" % prod, _form(w, [("name", "")]), FORM,
+            None, 422),
+        ("POST", "/cases/*/patches"): lambda w: (
+            "/cases/%s/patches" % p, _form(w, [("kind", "diff"),
+                                                ("diff", "not a diff"),
+                                                ("versions", "1.0")]),
+            FORM, None, 422),
+        ("POST", "/cases/*/pocs"): lambda w: (
+            "/cases/%s/pocs" % p, _form(w, [("attachment", "")]), FORM,
+            None, 422),
+        ("GET", "/runs/*"): lambda w: ("/runs/%d" % run, None, None, None,
+                                       200),
+        ("POST", "/runs/*/signoff"): lambda w: (
+            "/runs/%d/signoff" % run, _form(w, [("verdict", "bogus"),
+                                                 ("comment", "matrix")]),
+            FORM, None, 422),
+        ("POST", "/cases/*/verification"): lambda w: (
+            "/cases/%s/verification" % p, _form(w, [("deadline_days", "7")]),
+            FORM, None, 409),
+        ("POST", "/cases/*/verification/waive"): lambda w: (
+            "/cases/%s/verification/waive" % p, _form(w, [("reason", " ")]),
+            FORM, None, 422),
+        ("POST", "/track/*/verification"): lambda w: (
+            "/track/%s/verification" % m, verify_body, verify_ct,
+            tr["cookie"], 422),             # nothing sent to verify
+        ("POST", "/api/v1/cases/*/patches"): lambda w: (
+            "/api/v1/cases/%s/patches" % p, jbody(
+                {"kind": "diff", "diff": MATRIX_DIFF,
+                 "versions": ["9.9.9"]}), JSON, None, 422),
+        ("GET", "/api/v1/cases/*/patches"): lambda w: (
+            "/api/v1/cases/%s/patches" % p, None, None, None, 200),
+        ("POST", "/api/v1/cases/*/pocs"): lambda w: (
+            "/api/v1/cases/%s/pocs" % p, jbody({"attachment_id": 999999}),
+            JSON, None, 422),
+        ("GET", "/api/v1/test-runs/*"): lambda w: (
+            "/api/v1/test-runs/%d" % run, None, None, None, 200),
+        ("POST", "/api/v1/test-runs/*/signoff"): lambda w: (
+            "/api/v1/test-runs/%d/signoff" % run, jbody(
+                {"verdict": "bogus", "comment": "matrix"}), JSON, None, 422),
+        ("POST", "/api/v1/cases/*/verification"): lambda w: (
+            "/api/v1/cases/%s/verification" % p, jbody({}), JSON, None,
+            409),
+        ("POST", "/api/v1/cases/*/verification/waive"): lambda w: (
+            "/api/v1/cases/%s/verification/waive" % p, jbody(
+                {"reason": ""}), JSON, None, 422),
+        ("GET", "/api/v1/cases/*/gate"): lambda w: (
+            "/api/v1/cases/%s/gate" % p, None, None, None, 200),
+        ("GET", "/api/v1/products"): lambda w: (
+            "/api/v1/products", None, None, None, 200),
+        ("POST", "/api/v1/products"): lambda w: (
+            "/api/v1/products", jbody({"name": "Matrix API product",
+                                       "source": "/nonexistent",
+                                       "poc": "cat {poc}",
+                                       "oracle": "crash"}),  # no test
+            JSON, None, 422),
     }
 
 
@@ -1497,7 +1635,7 @@ ALLOWED = {
     ("confirmed", "fixing"): {EN, AN, AD},
     ("fixing", "testing"): {EN, AD},
     ("testing", "fixing"): {TE, EN, AD},
-    ("testing", "verifying"): {TE, AN, AD},
+    ("testing", "verifying"): {AN, RM, AD},
     ("verifying", "fixing"): {AN, AD},
     ("verifying", "ready"): {RM, AD},
     ("ready", "scheduled"): {RM, AD},
@@ -1530,6 +1668,14 @@ def _events(tid):
                "c.tracking_id = %s ORDER BY e.id" % q(tid))
 
 
+# The release gate (src/core/gate.c): the roles of verifying -> ready may
+# take it only with a tested patch the researcher verified (or a waiver).
+# A case put into verifying by hand has no patch at all: refused with 409
+# and a message naming the release gate.  The way through the gate is
+# tested in test_testing.py.
+GATED = {("verifying", "ready")}
+
+
 def test_every_transition_allowed():
     accounts()
     combos = [(w, f, t) for w in IDENTS for f in STATES for t in STATES
@@ -1543,8 +1689,24 @@ def test_every_transition_allowed():
         {"to": t, "reason": "x"}), ctype=JSON, headers=[bearer(w)])
         for (tid, _), (w, f, t) in zip(cases, combos)]
     errors = []
+    gated = [(w, f, t) for w, f, t in combos if (f, t) in GATED]
+    check(len(gated) >= 2, "no gated transition among the allowed ones")
     for (tid, _), (w, f, t), r in zip(cases, combos, curl_many(reqs)):
         cell = "%s: %s -> %s" % (w, f, t)
+        if (f, t) in GATED:
+            if r.status != 409:
+                errors.append("%s without a tested, verified patch: %d, "
+                              "want 409 (%s)" % (cell, r.status, r.text[:150]))
+                continue
+            e = r.json()["error"]
+            if e["code"] != "conflict" or "release gate" not in \
+                    e["message"].lower():
+                errors.append("%s: refusal %r does not name the release "
+                              "gate" % (cell, e))
+            if "There is no patch yet." not in e["message"]:
+                errors.append("%s: refusal %r does not say what is missing"
+                              % (cell, e["message"]))
+            continue
         if r.status != 201:
             errors.append("%s: %d (%s)" % (cell, r.status, r.text[:150]))
             continue
@@ -1555,13 +1717,14 @@ def test_every_transition_allowed():
                "(%s)" % ",".join(q(tid) for tid, _ in cases))
     st = {x["tracking_id"]: x["state"] for x in rows}
     for (tid, _), (w, f, t) in zip(cases, combos):
-        if st.get(tid) != t:
-            errors.append("%s: %s -> %s: stored state %r" % (w, f, t,
-                                                            st.get(tid)))
+        want = f if (f, t) in GATED else t
+        if st.get(tid) != want:
+            errors.append("%s: %s -> %s: stored state %r, want %r" % (
+                w, f, t, st.get(tid), want))
     audit = audit_since(mark, "transition")
-    if len(audit) != len(combos):
+    if len(audit) != len(combos) - len(gated):
         errors.append("%d transition audit rows for %d transitions" % (
-            len(audit), len(combos)))
+            len(audit), len(combos) - len(gated)))
     for (tid, _), (w, f, t) in list(zip(cases, combos))[:6]:
         ev = [e for e in _events(tid) if e["kind"] == "transition"]
         if not ev or (ev[-1]["from_state"], ev[-1]["to_state"],
@@ -1593,6 +1756,7 @@ def test_every_transition_refused():
     check(len([m for m in meta if m[0] == "analyst"]) > 150,
           "too few refused pairs for the analyst")
     errors = []
+    nroles = 0
     for (w, f, t), r in zip(meta, curl_many(reqs)):
         if r.status != 409:
             errors.append("%s: %s -> %s: %d, want 409 (%s)" % (
@@ -1600,6 +1764,18 @@ def test_every_transition_refused():
         elif r.json()["error"]["code"] != "conflict":
             errors.append("%s: %s -> %s: code %r" % (
                 w, f, t, r.json()["error"]["code"]))
+        elif (f, t) in ALLOWED and t != "duplicate":
+            # The transition exists, just not for these roles: the
+            # refusal says so (before any other rule, the release gate
+            # of verifying -> ready included).
+            nroles += 1
+            msg = r.json()["error"]["message"]
+            if "roles" not in msg or "release gate" in msg.lower():
+                errors.append("%s: %s -> %s: message %r, want the roles "
+                              "refusal" % (w, f, t, msg))
+    check(nroles > 50, "too few refusals by roles (%d)" % nroles)
+    check(any(m[1:] == ("verifying", "ready") for m in meta),
+          "verifying -> ready is not among the refused pairs")
     rows = sql("SELECT tracking_id, state FROM cases WHERE tracking_id IN "
                "(%s)" % ",".join(q(t) for t in byfrom.values()))
     st = {x["tracking_id"]: x["state"] for x in rows}
@@ -1874,12 +2050,25 @@ def _snapshot(tid):
     counts = sql("SELECT (SELECT count(*) FROM messages) AS m, "
                  "(SELECT count(*) FROM events) AS e, "
                  "(SELECT count(*) FROM sessions) AS s, "
-                 "(SELECT count(*) FROM cases) AS c")[0]
+                 "(SELECT count(*) FROM cases) AS c, "
+                 "(SELECT count(*) FROM products) AS pr, "
+                 "(SELECT group_concat(name || '|' || source || '|' || "
+                 "test_cmd, ';') FROM products) AS plans, "
+                 "(SELECT count(*) FROM product_versions) AS pv, "
+                 "(SELECT count(*) FROM patches) AS pa, "
+                 "(SELECT count(*) FROM pocs) AS po, "
+                 "(SELECT count(*) FROM test_runs) AS tr, "
+                 "(SELECT count(*) FROM signoffs) AS so, "
+                 "(SELECT count(*) FROM verifications) AS ve, "
+                 "(SELECT group_concat(coalesce(answer, '') || '|' || "
+                 "coalesce(waive_reason, ''), ';') FROM verifications) "
+                 "AS va")[0]
     return row, counts
 
 
 def test_csrf_on_every_html_form():
     fx = fixtures()
+    tf = testing_fixtures()
     table = route_table()
     (tid, link), = new_cases(1, title="CSRF case")
     tr = open_track(link)
@@ -1903,6 +2092,26 @@ def test_csrf_on_every_html_form():
                               [("current", PASSWORD["admin"]),
                                ("password", "csrf would change me"),
                                ("confirm", "csrf would change me")]),
+        # Independent patch testing: each would change something with
+        # the right token (the admin holds every permission).
+        "/products": ("/products", [("name", "CSRF product"),
+                                    ("source", "/srv/csrf"),
+                                    ("build", "make"), ("test", "make check"),
+                                    ("poc", "./run {poc}"),
+                                    ("oracle", "crash")]),
+        "/products/*/versions": ("/products/%d/versions" % tf["product"],
+                                 [("name", "9.9-csrf"), ("ref", "")]),
+        "/cases/*/patches": ("/cases/%s/patches" % tf["p"],
+                             [("kind", "diff"), ("diff", MATRIX_DIFF),
+                              ("versions", "1.0"), ("note", "csrf?")]),
+        "/cases/*/pocs": ("/cases/%s/pocs" % fx["m"],
+                          [("attachment", str(fx["m_att"]))]),
+        "/runs/*/signoff": ("/runs/%d/signoff" % tf["run"],
+                            [("verdict", "pass"), ("comment", "csrf?")]),
+        "/cases/*/verification": ("/cases/%s/verification" % tf["p"],
+                                  [("deadline_days", "7")]),
+        "/cases/*/verification/waive": ("/cases/%s/verification/waive" %
+                                        tf["p"], [("reason", "csrf?")]),
     }
     # Public forms: the login form has its own CSRF token (tied to the
     # vigil_login cookie); the tracking page's to the case cookie.  The
@@ -1911,9 +2120,28 @@ def test_csrf_on_every_html_form():
     exempt = {"/report"}
     posts = [r["path"] for r in table if r["method"] == "POST" and
              not r["path"].startswith("/api/")]
+    track_forms = {"/track/*/messages": [("body", "csrf?")],
+                   "/track/*/verification": [("answer", "not_fixed"),
+                                             ("notes", "csrf?")],
+                   "/track/*/complete": [("title", "CSRF title?")]}
     missing = [p for p in posts if p not in forms and p not in exempt and
-               p not in ("/login", "/track/*/messages")]
+               p != "/login" and p not in track_forms]
     check(not missing, "HTML POST routes without a CSRF test: %s" % missing)
+    # The tracking page's verification form needs a fix to verify: the
+    # CSRF case gets a verification waiting for the researcher (test
+    # setup: a patch row and a verification row).
+    cid = case_row(tid)["id"]
+    uid = accounts()["ids"][EMAIL["engineer"]]
+    sql_write("INSERT INTO patches (case_id, revision, author_id, kind, "
+              "content, note, created_at) VALUES (%d, 1, %d, 'diff', %s, "
+              "'', strftime('%%s','now'));" % (cid, uid, q(MATRIX_DIFF)) +
+              "INSERT INTO verifications (case_id, patch_id, sent_at, "
+              "deadline) VALUES (%d, last_insert_rowid(), "
+              "strftime('%%s','now'), strftime('%%s','now') + 86400)" % cid)
+    page = curl(tr["path"], cookie=tr["cookie"])
+    check('action="/track/%s/verification"' % tid in page.text,
+          "the tracking page shows no verification form")
+    check(runs_settled(), "test runs still queued or running after 30 s")
     before = _snapshot(tid)
     reqs, what = [], []
     for p in posts:
@@ -1934,13 +2162,13 @@ def test_csrf_on_every_html_form():
                 reqs.append(req("/login", data=urlenc(f + extra), ctype=FORM,
                                 cookie="vigil_login=" + login_s["cookie"]))
                 what.append("/login with %s" % label)
-        elif p == "/track/*/messages":
+        elif p in track_forms:
             for label, extra in (("no csrf", []),
                                  ("a wrong csrf", [("csrf", "0" * 64)]),
                                  ("another case's csrf",
                                   [("csrf", fx["track"]["csrf"])])):
-                ct, body = multipart(extra + [("body", "csrf?")])
-                reqs.append(req(tr["path"] + "/messages", data=body,
+                ct, body = multipart(extra + track_forms[p])
+                reqs.append(req(tr["path"] + p[len("/track/*"):], data=body,
                                 ctype=ct, cookie=tr["cookie"]))
                 what.append("%s with %s" % (p, label))
     rs = curl_many(reqs)

@@ -46,7 +46,7 @@ static const struct {
 	{ ACT_POC_MANAGE, "poc.manage", 0,	{ 1, 1, 0, 0, 1 } },
 	{ ACT_RUN_VIEW, "run.view", 0,		{ 1, 1, 1, 1, 1 } },
 	{ ACT_TEST_SIGNOFF, "test.signoff", 0,	{ 0, 0, 1, 0, 1 } },
-	{ ACT_VERIFY_SEND, "verify.send", 0,	{ 1, 1, 0, 1, 1 } },
+	{ ACT_VERIFY_SEND, "verify.send", 0,	{ 1, 0, 0, 1, 1 } },
 	{ ACT_VERIFY_WAIVE, "verify.waive", 0,	{ 0, 0, 0, 1, 1 } },
 };
 
