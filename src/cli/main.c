@@ -31,6 +31,8 @@ const struct command cli_commands[] = {
 	    "create an API token (printed once)" },
 	{ "audit", cmd_audit, "audit verify",
 	    "check the audit log's hash chain" },
+	{ "calendar", cmd_calendar, "calendar [--from YYYY-MM-DD] [--count N]",
+	    "print the next release windows and advance-notice days" },
 	{ "routes", cmd_routes, "routes",
 	    "print the route table with the roles allowed on each route" },
 	{ "version", cmd_version, "version", "print the version" },

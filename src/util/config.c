@@ -55,6 +55,13 @@ util_config_defaults(struct config *c)
 	c->sla_low = 180;
 	c->log_level = LOG_INFO;
 	snprintf(c->team_name, sizeof(c->team_name), "Product Security Team");
+	snprintf(c->release_cadence, sizeof(c->release_cadence),
+	    "monthly:2:tue");
+	snprintf(c->release_weekdays, sizeof(c->release_weekdays), "tue-thu");
+	snprintf(c->release_time, sizeof(c->release_time), "10:00");
+	snprintf(c->release_zone, sizeof(c->release_zone),
+	    "America/Los_Angeles");
+	c->release_notice_days = 3;
 }
 
 int
@@ -243,6 +250,18 @@ handler(void *user, const char *section, const char *name, const char *v)
 		r = copy(c->team_name, sizeof(c->team_name), v);
 	else if (KEY("security", "contact"))
 		r = copy(c->policy_contact, sizeof(c->policy_contact), v);
+	else if (KEY("release", "cadence"))
+		r = copy(c->release_cadence, sizeof(c->release_cadence), v);
+	else if (KEY("release", "weekdays"))
+		r = copy(c->release_weekdays, sizeof(c->release_weekdays), v);
+	else if (KEY("release", "time"))
+		r = copy(c->release_time, sizeof(c->release_time), v);
+	else if (KEY("release", "zone"))
+		r = copy(c->release_zone, sizeof(c->release_zone), v);
+	else if (KEY("release", "blackouts"))
+		r = copy(c->release_blackouts, sizeof(c->release_blackouts), v);
+	else if (KEY("release", "advance_notice_days"))
+		r = parse_int(v, 0, 60, &c->release_notice_days);
 	else {
 		lc->why = "unknown key";
 		return 0;

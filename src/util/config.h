@@ -58,6 +58,15 @@ struct config {
 	/* [security] */
 	char	 team_name[128];
 	char	 policy_contact[256];
+	/* [release] the release calendar (core/calendar.h); the strings are
+	 * checked where they are used (vigil calendar) */
+	char	 release_cadence[64];	/* monthly:2:tue, monthly:last:wed,
+					 * weekly:tue,thu */
+	char	 release_weekdays[64];	/* allowed days: tue-thu */
+	char	 release_time[8];	/* HH:MM local */
+	char	 release_zone[64];	/* IANA name */
+	char	 release_blackouts[512];	/* file of YYYY-MM-DD; "" = none */
+	int	 release_notice_days;	/* business days of advance notice */
 };
 
 void	util_config_defaults(struct config *);

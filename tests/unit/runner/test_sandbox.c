@@ -224,7 +224,9 @@ group_setup(void **state)
 		char *argv[] = { "cc", "-std=c11", "-D_GNU_SOURCE", "-O1",
 		    "-o", out, src, NULL };
 
-		snprintf(src, sizeof(src), "%s/%s.c", sdir, payloads[i]);
+		if (snprintf(src, sizeof(src), "%s/%s.c", sdir, payloads[i]) >=
+		    (int)sizeof(src))
+			return -1;
 		bpath(out, sizeof(out), payloads[i]);
 		if (spawn_wait(argv) != 0) {
 			fprintf(stderr, "cannot compile %s\n", src);
