@@ -19,135 +19,12 @@
 #include <time.h>
 
 #include "core/calendar.h"
+#include "publish/calendar_load.h"
 #include "util/tz.h"
 #include "cli.h"
 
 #define DEFAULT_COUNT	12
 #define MAX_COUNT	1000
-#define MAX_BLACKOUTS	100000
-#define MAX_LINE	256
-
-static int
-cmp_day(const void *a, const void *b)
-{
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Reads the blackout file into *out (sorted, without duplicates).
- * Returns 0, or -1 after printing file:line and the reason. */
-static int
-load_blackouts(const char *path, int32_t **out, size_t *n)
-{
-	FILE *f;
-	char line[MAX_LINE + 2];
-	int32_t *v = NULL, day;
-	size_t len = 0, cap = 0, i, k;
-	int lineno = 0, rc = -1;
-
-	*out = NULL;
-	*n = 0;
-	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "vigil: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *p = line, *e;
-
-		lineno++;
-		k = strlen(line);
-		if (k > MAX_LINE && line[k - 1] != '\n') {
-			fprintf(stderr, "vigil: %s:%d: line too long\n", path,
-			    lineno);
-			goto out;
-		}
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if ((e = strchr(p, '#')) == NULL)
-			e = p + strlen(p);
-		while (e > p && (e[-1] == ' ' || e[-1] == '\t' ||
-		    e[-1] == '\n' || e[-1] == '\r'))
-			e--;
-		if (e == p)
-			continue;
-		*e = '\0';
-		if (core_parse_date(p, &day) == -1) {
-			fprintf(stderr, "vigil: %s:%d: '%s' is not a date "
-			    "(YYYY-MM-DD)\n", path, lineno, p);
-			goto out;
-		}
-		if (len == cap) {
-			int32_t *nv;
-			if (cap == MAX_BLACKOUTS) {
-				fprintf(stderr, "vigil: %s:%d: more than %d "
-				    "blackout days\n", path, lineno,
-				    MAX_BLACKOUTS);
-				goto out;
-			}
-			cap = cap ? cap * 2 : 64;
-			if (cap > MAX_BLACKOUTS)
-				cap = MAX_BLACKOUTS;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				fprintf(stderr, "vigil: out of memory\n");
-				goto out;
-			}
-			v = nv;
-		}
-		v[len++] = day;
-	}
-	if (ferror(f)) {
-		fprintf(stderr, "vigil: %s: read error\n", path);
-		goto out;
-	}
-	if (len > 0) {
-		qsort(v, len, sizeof(*v), cmp_day);
-		for (i = 1, k = 1; i < len; i++)
-			if (v[i] != v[k - 1])
-				v[k++] = v[i];
-		len = k;
-	}
-	*out = v;
-	*n = len;
-	v = NULL;
-	rc = 0;
-out:
-	free(v);
-	fclose(f);
-	return rc;
-}
-
-/* The [release] keys of the configuration into p; -1 after a message. */
-static int
-read_policy(const struct config *cfg, struct core_release_policy *p)
-{
-	const char *why;
-
-	core_release_policy_defaults(p);
-	if (core_parse_cadence(cfg->release_cadence, p) == -1) {
-		fprintf(stderr, "vigil: [release] cadence '%s' is not valid "
-		    "(monthly:N:DAY, monthly:last:DAY or weekly:DAYS)\n",
-		    cfg->release_cadence);
-		return -1;
-	}
-	if (core_parse_weekdays(cfg->release_weekdays, &p->allowed_days)
-	    == -1) {
-		fprintf(stderr, "vigil: [release] weekdays '%s' is not valid "
-		    "(e.g. tue-thu or tue,wed,thu)\n", cfg->release_weekdays);
-		return -1;
-	}
-	if (core_parse_hhmm(cfg->release_time, &p->hour, &p->minute) == -1) {
-		fprintf(stderr, "vigil: [release] time '%s' is not valid "
-		    "(HH:MM)\n", cfg->release_time);
-		return -1;
-	}
-	p->advance_business_days = cfg->release_notice_days;
-	if ((why = core_calendar_policy_error(p)) != NULL) {
-		fprintf(stderr, "vigil: [release]: %s\n", why);
-		return -1;
-	}
-	return 0;
-}
 
 static int
 parse_count(const char *s, size_t *out)
@@ -190,19 +67,6 @@ usage(void)
 	    "[--count N]\n");
 }
 
-/* Today's civil day in zone z. */
-static int32_t
-today(const struct util_tz *z)
-{
-	int64_t now = (int64_t)time(NULL);
-	int off = 0;
-
-	if (util_tz_offset_at(z, now, &off) == -1)
-		off = 0;
-	now += off;
-	return (int32_t)((now - (now % 86400 + 86400) % 86400) / 86400);
-}
-
 /* "2026-12-08T10:00:00-08:00" for the instant utc at offset off; in UTC
  * ("...Z") when the offset is not whole minutes (local mean time before
  * 1900), since RFC 3339 offsets have no seconds. */
@@ -233,12 +97,13 @@ cmd_calendar(struct cli *c, int argc, char *argv[])
 {
 	struct core_release_policy p;
 	struct core_window *w = NULL;
-	struct util_tz *z = NULL;
-	int32_t *blackouts = NULL, from = CORE_DAY_INVALID;
-	size_t nblackouts = 0, count = DEFAULT_COUNT, n, k;
+	struct calendar_loaded cl;
+	const struct util_tz *z = NULL;
+	int32_t from = CORE_DAY_INVALID;
+	size_t count = DEFAULT_COUNT, n, k;
 	const char *v;
 	char err[512];
-	int i, rc = 2;
+	int i, rc = 2, loaded = 0;
 
 	for (i = 1; i < argc; i++) {
 		if ((v = opt_value(argc, argv, &i, "--from")) != NULL) {
@@ -270,21 +135,15 @@ cmd_calendar(struct cli *c, int argc, char *argv[])
 			goto out;
 		}
 	}
-	if (read_policy(&c->cfg, &p) == -1)
-		goto out;
-	if ((z = util_tz_load(c->cfg.release_zone, err, sizeof(err))) ==
-	    NULL) {
-		fprintf(stderr, "vigil: [release] zone: %s\n", err);
+	if (calendar_load(&c->cfg, &cl, err, sizeof(err)) == -1) {
+		fprintf(stderr, "vigil: %s\n", err);
 		goto out;
 	}
-	if (c->cfg.release_blackouts[0] != '\0' &&
-	    load_blackouts(c->cfg.release_blackouts, &blackouts,
-	    &nblackouts) == -1)
-		goto out;
-	p.blackouts = blackouts;
-	p.nblackouts = nblackouts;
+	loaded = 1;
+	p = cl.policy;
+	z = cl.zone;
 	if (from == CORE_DAY_INVALID)
-		from = today(z);
+		from = calendar_today(z, (int64_t)time(NULL));
 	if ((w = calloc(count, sizeof(*w))) == NULL) {
 		fprintf(stderr, "vigil: out of memory\n");
 		rc = 1;
@@ -338,7 +197,7 @@ cmd_calendar(struct cli *c, int argc, char *argv[])
 	rc = 0;
 out:
 	free(w);
-	free(blackouts);
-	util_tz_free(z);
+	if (loaded)
+		calendar_loaded_free(&cl);
 	return rc;
 }

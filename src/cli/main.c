@@ -23,6 +23,8 @@ const struct command cli_commands[] = {
 	    "take one e-mail on stdin (from the MTA), or import an mbox" },
 	{ "worker", cmd_worker, "worker [--once]",
 	    "run the background jobs (mail, test runs) without the server" },
+	{ "export", cmd_export, "export csaf|cve --advisory ID",
+	    "print a published advisory as CSAF 2.0 or a CVE JSON 5.1 record" },
 	{ "product", cmd_product, "product add|list ...",
 	    "products and their test plans" },
 	{ "user", cmd_user, "user add|list|disable ...",

@@ -99,6 +99,9 @@ static const struct {
 	[ACT_VERIFY_SEND] =	{ "verify.send", 0, AN | RM | AD },
 	/* Shipping without the researcher's word: release managers. */
 	[ACT_VERIFY_WAIVE] =	{ "verify.waive", 0, RM | AD },
+	/* Releases: every role sees the plan; release managers make it. */
+	[ACT_RELEASE_VIEW] =	{ "release.view", 0, STAFF },
+	[ACT_RELEASE_MANAGE] =	{ "release.manage", 0, RM | AD },
 };
 
 const char *

@@ -71,6 +71,9 @@ enum core_action {
 	ACT_TEST_SIGNOFF,	/* sign off a test run (never one's own patch) */
 	ACT_VERIFY_SEND,	/* send the fix to the researcher to verify */
 	ACT_VERIFY_WAIVE,	/* waive the researcher's verification */
+	ACT_RELEASE_VIEW,	/* the release planner, advisory drafts */
+	ACT_RELEASE_MANAGE,	/* create releases, add cases, edit and
+				 * correct advisories, publish */
 	ACT__MAX
 };
 

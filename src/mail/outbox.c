@@ -173,6 +173,25 @@ write_text(struct arena *a, const struct config *cfg,
 		util_buf_puts(&b, "We are still waiting for your answer about "
 		    "the fix we sent you. Please open your tracking page and "
 		    "tell us whether it resolves the issue.\n");
+	} else if (strcmp(o->kind, "advisory_published") == 0) {
+		*subject = util_arena_printf(a, "[%s] The advisory is "
+		    "published", tid);
+		util_buf_printf(&b, "The fix for the issue you reported has "
+		    "been released with advisory %s:\n\n  %s/advisories/%s\n\n"
+		    "Thank you for your help.\n", o->body, base, o->body);
+	} else if (strcmp(o->kind, "release_notice") == 0 ||
+	    strcmp(o->kind, "release_published") == 0 ||
+	    strcmp(o->kind, "subscribe_confirm") == 0) {
+		*subject = strcmp(o->kind, "release_notice") == 0 ?
+		    util_arena_printf(a, "%s: advance notice of a security "
+		    "release", cfg->team_name) : strcmp(o->kind,
+		    "release_published") == 0 ? util_arena_printf(a, "%s: "
+		    "security release published", cfg->team_name) :
+		    util_arena_printf(a, "%s: confirm your subscription",
+		    cfg->team_name);
+		util_buf_reset(&b);
+		util_buf_puts(&b, o->body);
+		util_buf_putc(&b, '\n');
 	} else if (strcmp(o->kind, "status") == 0) {
 		*subject = util_arena_printf(a, "[%s] Status update", tid);
 		util_buf_printf(&b, "%s\n", state_words(c ? c->state : ""));

@@ -32,6 +32,7 @@
 #include "util/config.h"
 #include "util/crypto.h"
 #include "util/log.h"
+#include "publish/jobs.h"
 #include "job.h"
 #include "sandbox.h"
 
@@ -525,6 +526,8 @@ runner_jobs_run(struct store *st, const struct config *cfg, int once,
 int
 runner_timers(struct store *st, const struct config *cfg)
 {
+	/* the release calendar's timers run with the others */
+	publish_timers(st, cfg);
 	struct store_verification *v;
 	struct store_notify n;
 	struct arena ar;

@@ -134,6 +134,24 @@ struct store_ops {
 	int	 (*verification_waive)(void *, int64_t, const char *reason, const struct store_actor *, time_t);
 	int	 (*verifications_due)(void *, time_t, struct arena *, struct store_verification **, size_t *);
 	int	 (*verification_reminded)(void *, int64_t, const struct store_notify *, time_t);
+	int	 (*release_add)(void *, const char *, time_t, time_t, const char *, const struct store_actor *, time_t, int64_t *);
+	int	 (*releases)(void *, struct arena *, struct store_release **, size_t *);
+	int	 (*release_get)(void *, int64_t, struct arena *, struct store_release *);
+	int	 (*release_add_case)(void *, int64_t, int64_t, const struct store_advisory_draft *, const struct store_actor *, time_t);
+	int	 (*release_case_ids)(void *, int64_t, struct arena *, int64_t **, size_t *);
+	int	 (*releases_due)(void *, time_t, struct arena *, struct store_release **, size_t *);
+	int	 (*releases_notice_due)(void *, time_t, struct arena *, struct store_release **, size_t *);
+	int	 (*release_noticed)(void *, int64_t, time_t);
+	int	 (*release_publish)(void *, int64_t, const char *, const char *, const struct store_actor *, time_t);
+	int	 (*advisory_by_case)(void *, int64_t, struct arena *, struct store_advisory *);
+	int	 (*advisory_get)(void *, const char *, struct arena *, struct store_advisory *);
+	int	 (*advisories)(void *, struct arena *, struct store_advisory **, size_t *);
+	int	 (*advisory_update)(void *, int64_t, const struct store_advisory_draft *, const char *, const struct store_actor *, time_t);
+	int	 (*advisory_revisions)(void *, int64_t, struct arena *, struct store_revision **, size_t *);
+	int	 (*subscriber_add)(void *, const char *, const char *, const char *, const char *, const char *, time_t);
+	int	 (*subscriber_confirm)(void *, const char *, time_t);
+	int	 (*subscriber_remove)(void *, const char *, time_t);
+	int	 (*subscribers)(void *, struct arena *, struct store_subscriber **, size_t *);
 };
 
 extern const struct store_ops store_sqlite_ops;

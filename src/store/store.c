@@ -652,3 +652,113 @@ store_verification_reminded(struct store *s, int64_t id, const struct store_noti
 {
 	return s->ops->verification_reminded(s->impl, id, a2, now);
 }
+
+/* ---- releases, advisories, subscribers ---- */
+
+int
+store_release_add(struct store *s, const char *kind, time_t window_at, time_t notice_at, const char *justification, const struct store_actor *a5, time_t now, int64_t *idp)
+{
+	return s->ops->release_add(s->impl, kind, window_at, notice_at, justification, a5, now, idp);
+}
+
+int
+store_releases(struct store *s, struct arena *a1, struct store_release **a2, size_t *a3)
+{
+	return s->ops->releases(s->impl, a1, a2, a3);
+}
+
+int
+store_release_get(struct store *s, int64_t id, struct arena *a2, struct store_release *a3)
+{
+	return s->ops->release_get(s->impl, id, a2, a3);
+}
+
+int
+store_release_add_case(struct store *s, int64_t release_id, int64_t case_id, const struct store_advisory_draft *a3, const struct store_actor *a4, time_t now)
+{
+	return s->ops->release_add_case(s->impl, release_id, case_id, a3, a4, now);
+}
+
+int
+store_release_case_ids(struct store *s, int64_t release_id, struct arena *a2, int64_t **a3, size_t *a4)
+{
+	return s->ops->release_case_ids(s->impl, release_id, a2, a3, a4);
+}
+
+int
+store_releases_due(struct store *s, time_t now, struct arena *a2, struct store_release **a3, size_t *a4)
+{
+	return s->ops->releases_due(s->impl, now, a2, a3, a4);
+}
+
+int
+store_releases_notice_due(struct store *s, time_t now, struct arena *a2, struct store_release **a3, size_t *a4)
+{
+	return s->ops->releases_notice_due(s->impl, now, a2, a3, a4);
+}
+
+int
+store_release_noticed(struct store *s, int64_t id, time_t now)
+{
+	return s->ops->release_noticed(s->impl, id, now);
+}
+
+int
+store_release_publish(struct store *s, int64_t id, const char *prefix, const char *mail_domain, const struct store_actor *a4, time_t now)
+{
+	return s->ops->release_publish(s->impl, id, prefix, mail_domain, a4, now);
+}
+
+int
+store_advisory_by_case(struct store *s, int64_t case_id, struct arena *a2, struct store_advisory *a3)
+{
+	return s->ops->advisory_by_case(s->impl, case_id, a2, a3);
+}
+
+int
+store_advisory_get(struct store *s, const char *advisory_id, struct arena *a2, struct store_advisory *a3)
+{
+	return s->ops->advisory_get(s->impl, advisory_id, a2, a3);
+}
+
+int
+store_advisories(struct store *s, struct arena *a1, struct store_advisory **a2, size_t *a3)
+{
+	return s->ops->advisories(s->impl, a1, a2, a3);
+}
+
+int
+store_advisory_update(struct store *s, int64_t case_id, const struct store_advisory_draft *a2, const char *change, const struct store_actor *a4, time_t now)
+{
+	return s->ops->advisory_update(s->impl, case_id, a2, change, a4, now);
+}
+
+int
+store_advisory_revisions(struct store *s, int64_t row, struct arena *a2, struct store_revision **a3, size_t *a4)
+{
+	return s->ops->advisory_revisions(s->impl, row, a2, a3, a4);
+}
+
+int
+store_subscriber_add(struct store *s, const char *email, const char *products, const char *token, const char *mail_body, const char *message_id, time_t now)
+{
+	return s->ops->subscriber_add(s->impl, email, products, token, mail_body, message_id, now);
+}
+
+int
+store_subscriber_confirm(struct store *s, const char *token, time_t now)
+{
+	return s->ops->subscriber_confirm(s->impl, token, now);
+}
+
+int
+store_subscriber_remove(struct store *s, const char *token, time_t now)
+{
+	return s->ops->subscriber_remove(s->impl, token, now);
+}
+
+int
+store_subscribers(struct store *s, struct arena *a1, struct store_subscriber **a2, size_t *a3)
+{
+	return s->ops->subscribers(s->impl, a1, a2, a3);
+}

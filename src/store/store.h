@@ -568,4 +568,94 @@ int	store_verifications_due(struct store *, time_t now, struct arena *,
 int	store_verification_reminded(struct store *, int64_t id,
 	    const struct store_notify *, time_t now);
 
+/* ---- releases, advisories, subscribers ---- */
+
+struct store_release {
+	int64_t		 id;
+	const char	*kind;		/* "scheduled" or "out_of_band" */
+	time_t		 window_at;	/* when it is published (UTC) */
+	time_t		 notice_at;	/* advance notice to subscribers */
+	const char	*status;	/* "planned" or "published" */
+	const char	*justification;	/* why out of band */
+	const char	*created_by;
+	time_t		 created_at, published_at, noticed_at;
+	int		 ncases;
+};
+struct store_advisory_draft {
+	const char	*title, *summary, *cve, *workarounds, *mitigations;
+	const char	*known_issues, *acknowledgment, *affected, *fixed;
+	int		 restart_required;	/* enum publish_restart */
+};
+struct store_advisory {
+	int64_t		 row;
+	const char	*advisory_id;	/* "" until published */
+	int64_t		 case_id;
+	int64_t		 release_id;
+	struct store_advisory_draft d;
+	int		 revision;	/* current revision, 0 = draft */
+	time_t		 published_at, updated_at;
+};
+struct store_revision {
+	int		 number;
+	time_t		 at;
+	const char	*summary;
+};
+struct store_subscriber {
+	int64_t		 id;
+	const char	*email, *products, *token;
+	time_t		 confirmed_at;
+};
+
+int	store_release_add(struct store *, const char *kind, time_t window_at,
+	    time_t notice_at, const char *justification,
+	    const struct store_actor *, time_t now, int64_t *idp);
+int	store_releases(struct store *, struct arena *, struct store_release **,
+	    size_t *);		/* latest window first */
+int	store_release_get(struct store *, int64_t id, struct arena *,
+	    struct store_release *);
+/* Puts a case that is "ready" into a planned release: ready ->
+ * scheduled, and its advisory draft.  STORE_NONE when the case is not
+ * ready any more, is in a release already, or the release is not
+ * planned. */
+int	store_release_add_case(struct store *, int64_t release_id,
+	    int64_t case_id, const struct store_advisory_draft *,
+	    const struct store_actor *, time_t now);
+int	store_release_case_ids(struct store *, int64_t release_id,
+	    struct arena *, int64_t **, size_t *);
+/* Planned releases whose window has come / whose notice date has come
+ * without a notice sent. */
+int	store_releases_due(struct store *, time_t now, struct arena *,
+	    struct store_release **, size_t *);
+int	store_releases_notice_due(struct store *, time_t now, struct arena *,
+	    struct store_release **, size_t *);
+int	store_release_noticed(struct store *, int64_t id, time_t now);
+/* Publishes: each case of the release gets its advisory ID
+ * (PREFIX-YEAR-NNNN) and revision 1, moves scheduled -> released, and
+ * its researcher an e-mail; the release is published.  One transaction. */
+int	store_release_publish(struct store *, int64_t id, const char *prefix,
+	    const char *mail_domain, const struct store_actor *, time_t now);
+int	store_advisory_by_case(struct store *, int64_t case_id, struct arena *,
+	    struct store_advisory *);
+int	store_advisory_get(struct store *, const char *advisory_id,
+	    struct arena *, struct store_advisory *);
+/* Published advisories, newest first. */
+int	store_advisories(struct store *, struct arena *,
+	    struct store_advisory **, size_t *);
+/* Edits the draft (change == NULL, before publication), or corrects a
+ * published advisory: a new revision with `change` as its summary. */
+int	store_advisory_update(struct store *, int64_t case_id,
+	    const struct store_advisory_draft *, const char *change,
+	    const struct store_actor *, time_t now);
+int	store_advisory_revisions(struct store *, int64_t row, struct arena *,
+	    struct store_revision **, size_t *);
+/* Subscribers (double opt-in): add queues the confirmation mail (body
+ * given) in the same transaction; STORE_NONE if already confirmed. */
+int	store_subscriber_add(struct store *, const char *email,
+	    const char *products, const char *token, const char *mail_body,
+	    const char *message_id, time_t now);
+int	store_subscriber_confirm(struct store *, const char *token, time_t now);
+int	store_subscriber_remove(struct store *, const char *token, time_t now);
+int	store_subscribers(struct store *, struct arena *,
+	    struct store_subscriber **, size_t *);	/* confirmed, active */
+
 #endif

@@ -55,6 +55,13 @@ util_config_defaults(struct config *c)
 	c->sla_low = 180;
 	c->log_level = LOG_INFO;
 	snprintf(c->team_name, sizeof(c->team_name), "Product Security Team");
+	snprintf(c->sec_languages, sizeof(c->sec_languages), "en");
+	c->sec_expires_days = 180;
+	snprintf(c->advisory_prefix, sizeof(c->advisory_prefix), "VIGIL");
+	snprintf(c->publisher_namespace, sizeof(c->publisher_namespace),
+	    "https://psirt.example.org");
+	snprintf(c->cna_org_id, sizeof(c->cna_org_id),
+	    "00000000-0000-4000-8000-000000000000");
 	snprintf(c->release_cadence, sizeof(c->release_cadence),
 	    "monthly:2:tue");
 	snprintf(c->release_weekdays, sizeof(c->release_weekdays), "tue-thu");
@@ -250,6 +257,33 @@ handler(void *user, const char *section, const char *name, const char *v)
 		r = copy(c->team_name, sizeof(c->team_name), v);
 	else if (KEY("security", "contact"))
 		r = copy(c->policy_contact, sizeof(c->policy_contact), v);
+	else if (KEY("security", "encryption"))
+		r = copy(c->sec_encryption, sizeof(c->sec_encryption), v);
+	else if (KEY("security", "policy"))
+		r = copy(c->sec_policy, sizeof(c->sec_policy), v);
+	else if (KEY("security", "preferred_languages"))
+		r = copy(c->sec_languages, sizeof(c->sec_languages), v);
+	else if (KEY("security", "expires_days"))
+		r = parse_int(v, 1, 366, &c->sec_expires_days);
+	else if (KEY("advisories", "prefix")) {
+		size_t i, n = strlen(v);
+		r = (n >= 1 && n <= 16) ? 0 : -1;
+		for (i = 0; i < n && r == 0; i++)
+			if (!((v[i] >= 'A' && v[i] <= 'Z') ||
+			    (v[i] >= '0' && v[i] <= '9')))
+				r = -1;
+		if (r == 0)
+			r = copy(c->advisory_prefix,
+			    sizeof(c->advisory_prefix), v);
+	} else if (KEY("advisories", "publisher_name"))
+		r = copy(c->publisher_name, sizeof(c->publisher_name), v);
+	else if (KEY("advisories", "publisher_namespace"))
+		r = strncmp(v, "https://", 8) == 0 ? copy(
+		    c->publisher_namespace, sizeof(c->publisher_namespace), v) :
+		    -1;
+	else if (KEY("advisories", "cna_org_id"))
+		r = strlen(v) == 36 ? copy(c->cna_org_id,
+		    sizeof(c->cna_org_id), v) : -1;
 	else if (KEY("release", "cadence"))
 		r = copy(c->release_cadence, sizeof(c->release_cadence), v);
 	else if (KEY("release", "weekdays"))

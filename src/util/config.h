@@ -57,7 +57,16 @@ struct config {
 	int	 log_level;		/* enum log_level */
 	/* [security] */
 	char	 team_name[128];
-	char	 policy_contact[256];
+	char	 policy_contact[256];	/* security.txt Contact: mailto: or https: */
+	char	 sec_encryption[256];	/* security.txt Encryption: URL of the key */
+	char	 sec_policy[256];	/* Policy: URL; default base_url + "/" */
+	char	 sec_languages[64];	/* Preferred-Languages: "en" */
+	int	 sec_expires_days;	/* Expires: now + this many days */
+	/* [advisories] */
+	char	 advisory_prefix[17];	/* VIGIL -> VIGIL-2026-0001 */
+	char	 publisher_name[128];	/* CSAF publisher; default team_name */
+	char	 publisher_namespace[256];	/* CSAF: https URL of the vendor */
+	char	 cna_org_id[40];	/* CVE records: the CNA's org UUID */
 	/* [release] the release calendar (core/calendar.h); the strings are
 	 * checked where they are used (vigil calendar) */
 	char	 release_cadence[64];	/* monthly:2:tue, monthly:last:wed,

@@ -33,10 +33,18 @@
 #define THROTTLE_IP		100	/* failures per IP per hour */
 #define LOGIN_COOKIE		"vigil_login"
 
+static const char *client_ip(struct req *);
+
 static const char *
 session_cookie(struct req *r)
 {
 	return r->app->tls ? "__Host-vigil_session" : "vigil_session";
+}
+
+const char *
+web_client_ip(struct req *r)
+{
+	return client_ip(r);
 }
 
 static const char *

@@ -1029,6 +1029,26 @@ show_case(struct req *r, const struct store_case *c, const struct redo *d,
 	json_object_set_new(ctx, "mail", mail_ctx(r, c));
 	json_object_set_new(ctx, "testing", web_testing_case_ctx(r, c,
 	    d ? d->t : NULL));
+	/* the case's release and advisory (h_releases.c) */
+	if (web_staff_may(r, ACT_RELEASE_VIEW)) {
+		struct store_advisory adv;
+
+		if (store_advisory_by_case(r->app->store, c->id, &r->arena,
+		    &adv) == STORE_OK) {
+			int pub = adv.advisory_id && *adv.advisory_id;
+
+			o = json_pack("{s:s,s:b,s:s,s:s,s:i}",
+			    "release_href", util_arena_printf(&r->arena,
+			    "/releases/%lld", (long long)adv.release_id),
+			    "published", pub,
+			    "advisory_id", pub ? adv.advisory_id : "",
+			    "public_href", pub ? util_arena_printf(&r->arena,
+			    "/advisories/%s", web_url_encode(r,
+			    adv.advisory_id)) : "",
+			    "revision", adv.revision);
+			json_object_set_new(ctx, "advisory", o);
+		}
+	}
 
 	/* the forms */
 	err = json_object();

@@ -28,75 +28,13 @@ sets(json_t *o, const char *key, const char *v)
 	json_object_set_new(o, key, json_string(v ? v : ""));
 }
 
-/* ---- forms: urlencoded or multipart, read into one list ---- */
-
-struct pform {
-	struct web_part	*p;
-	size_t		 n;
-};
-
-/* Reads the body (either encoding) and checks the CSRF token.  Returns
- * 0, or -1 after replying. */
-static int
-read_form(struct req *r, struct pform *f)
-{
-	struct web_multipart_limits lim = { MAX_FORM_PARTS, 8192 };
-	struct web_field *fields = NULL;
-	const char *ct = web_header(r, "Content-Type"), *err = NULL, *csrf;
-	const char *body = r->body.data ? r->body.data : "";
-	size_t n = 0, i;
-
-	memset(f, 0, sizeof(*f));
-	if (ct != NULL && web_media_type_is(ct, "multipart/form-data")) {
-		if (web_multipart_parse(&r->arena, ct, body, r->body.len, &lim,
-		    &f->p, &f->n, &err) == -1) {
-			web_reply_error(r, WE_BAD_FORM, NULL, err);
-			return -1;
-		}
-	} else if (ct != NULL && web_media_type_is(ct,
-	    "application/x-www-form-urlencoded")) {
-		if (web_urlencoded_parse(&r->arena, body, r->body.len,
-		    MAX_FORM_PARTS, &fields, &n, &err) == -1) {
-			web_reply_error(r, WE_BAD_FORM, NULL, err);
-			return -1;
-		}
-		if (n > 0 && (f->p = util_arena_zalloc(&r->arena,
-		    n * sizeof(*f->p))) == NULL) {
-			web_reply_error(r, WE_INTERNAL, NULL, NULL);
-			return -1;
-		}
-		for (i = 0; i < n; i++) {
-			f->p[i].name = fields[i].name;
-			f->p[i].data = fields[i].value;
-			f->p[i].len = fields[i].value_len;
-			f->p[i].content_type = "text/plain";
-		}
-		f->n = n;
-	} else {
-		web_reply_error(r, WE_MEDIA_TYPE, NULL, "Send the form as "
-		    "multipart/form-data or application/x-www-form-urlencoded.");
-		return -1;
-	}
-	csrf = NULL;
-	for (i = 0; i < f->n; i++)
-		if (strcmp(f->p[i].name, "csrf") == 0 && f->p[i].filename ==
-		    NULL) {
-			csrf = util_arena_strndup(&r->arena, f->p[i].data,
-			    f->p[i].len);
-			break;
-		}
-	if (!web_auth_csrf_ok(r, csrf)) {
-		web_reply_error(r, WE_CSRF, NULL, NULL);
-		return -1;
-	}
-	return 0;
-}
+/* ---- forms (read by web_form_read) ---- */
 
 /* The one text value of a field ("" for an empty file input counts as
  * absent).  Returns the value (NULL when absent) with *len; *bad = 1
  * after replying 400 when it is sent twice or holds a NUL (text only). */
 static const char *
-field(struct req *r, const struct pform *f, const char *name, size_t *len,
+field(struct req *r, const struct web_form *f, const char *name, size_t *len,
     int text, int *bad)
 {
 	const struct web_part *hit = NULL;
@@ -137,7 +75,7 @@ field(struct req *r, const struct pform *f, const char *name, size_t *len,
 }
 
 static const struct web_part *
-file_part(const struct pform *f, const char *name)
+file_part(const struct web_form *f, const char *name)
 {
 	size_t i;
 
@@ -150,7 +88,7 @@ file_part(const struct pform *f, const char *name)
 
 /* Every value of a repeated field (checkboxes). */
 static const char **
-values(struct req *r, const struct pform *f, const char *name, size_t *np)
+values(struct req *r, const struct web_form *f, const char *name, size_t *np)
 {
 	const char **out;
 	size_t i, k = 0;
@@ -406,13 +344,13 @@ web_h_case_patch_post(struct req *r)
 {
 	struct web_testing_redo d;
 	struct store_case c;
-	struct pform f;
+	struct web_form f;
 	const struct web_part *fp;
 	const char *kind, *content = NULL, *msg = NULL;
 	size_t len = 0;
 	int bad = 0, rc;
 
-	if (read_form(r, &f) == -1)
+	if (web_form_read(r, &f, MAX_FORM_PARTS) == -1)
 		return WEB_DONE;
 	if (web_staff_case(r, r->param[0], &c, 0) != STAFF_OK)
 		return WEB_DONE;
@@ -456,14 +394,14 @@ web_h_case_poc_post(struct req *r)
 {
 	struct web_testing_redo d;
 	struct store_case c;
-	struct pform f;
+	struct web_form f;
 	const struct web_part *fp;
 	const char *aid, *msg = NULL;
 	long long id = 0;
 	char *end;
 	int bad = 0, rc;
 
-	if (read_form(r, &f) == -1)
+	if (web_form_read(r, &f, MAX_FORM_PARTS) == -1)
 		return WEB_DONE;
 	if (web_staff_case(r, r->param[0], &c, 0) != STAFF_OK)
 		return WEB_DONE;
@@ -497,13 +435,13 @@ web_h_case_verification_post(struct req *r)
 {
 	struct web_testing_redo d;
 	struct store_case c;
-	struct pform f;
+	struct web_form f;
 	const char *msg = NULL;
 	char *end;
 	long days = TESTING_DEADLINE_DAYS;
 	int bad = 0, rc;
 
-	if (read_form(r, &f) == -1)
+	if (web_form_read(r, &f, MAX_FORM_PARTS) == -1)
 		return WEB_DONE;
 	if (web_staff_case(r, r->param[0], &c, 0) != STAFF_OK)
 		return WEB_DONE;
@@ -532,11 +470,11 @@ web_h_case_waive_post(struct req *r)
 {
 	struct web_testing_redo d;
 	struct store_case c;
-	struct pform f;
+	struct web_form f;
 	const char *msg = NULL;
 	int bad = 0, rc;
 
-	if (read_form(r, &f) == -1)
+	if (web_form_read(r, &f, MAX_FORM_PARTS) == -1)
 		return WEB_DONE;
 	if (web_staff_case(r, r->param[0], &c, 0) != STAFF_OK)
 		return WEB_DONE;
@@ -731,11 +669,11 @@ web_h_run_signoff_post(struct req *r)
 {
 	struct store_run u;
 	struct store_case c;
-	struct pform f;
+	struct web_form f;
 	const char *verdict, *comment, *msg = NULL;
 	int bad = 0, rc;
 
-	if (read_form(r, &f) == -1)
+	if (web_form_read(r, &f, MAX_FORM_PARTS) == -1)
 		return WEB_DONE;
 	if (web_testing_run(r, r->param[0], &u, &c) != STAFF_OK)
 		return WEB_DONE;
@@ -912,12 +850,12 @@ int
 web_h_products_post(struct req *r)
 {
 	struct product_redo d;
-	struct pform f;
+	struct web_form f;
 	const char *msg = NULL, *from;
 	int64_t id = 0, back = 0;
 	int bad = 0, rc;
 
-	if (read_form(r, &f) == -1)
+	if (web_form_read(r, &f, MAX_FORM_PARTS) == -1)
 		return WEB_DONE;
 	memset(&d, 0, sizeof(d));
 	d.in.name = field(r, &f, "name", NULL, 1, &bad);
@@ -949,12 +887,12 @@ web_h_product_version_post(struct req *r)
 {
 	struct store_product_plan p;
 	struct product_redo d;
-	struct pform f;
+	struct web_form f;
 	const char *msg = NULL;
 	int64_t id;
 	int bad = 0, rc;
 
-	if (read_form(r, &f) == -1)
+	if (web_form_read(r, &f, MAX_FORM_PARTS) == -1)
 		return WEB_DONE;
 	if (product_id(r->param[0], &id) == -1)
 		return web_reply_error(r, WE_NOT_FOUND, NULL, NULL);

@@ -317,11 +317,22 @@ web_h_static(struct req *r)
 static void
 access_log(struct req *r)
 {
-	/* Paths under /track/ may carry a secret token: never log them. */
-	const char *path = strncmp(r->url, "/track/", 7) == 0 ? "/track/…" :
-	    r->url;
+	/* Paths that carry a secret token (a tracking link, a subscription's
+	 * confirm and unsubscribe links): never log the token. */
+	static const char *const secret[] = {
+		"/track/", "/subscribe/confirm/", "/unsubscribe/",
+	};
+	const char *path = r->url;
+	size_t i;
 
-	log_debug("%s %s %u", r->method, path, r->status);
+	for (i = 0; i < sizeof(secret) / sizeof(secret[0]); i++)
+		if (strncmp(r->url, secret[i], strlen(secret[i])) == 0) {
+			path = secret[i];
+			break;
+		}
+
+	log_debug("%s %s%s %u", r->method, path, path == r->url ? "" : "…",
+	    r->status);
 }
 
 /* The path and query string of the request, for a redirect back to it

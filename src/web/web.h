@@ -125,6 +125,8 @@ int	web_reply_error(struct req *, enum web_err, const char *field,
 /* Authentication (web/auth.c): resolves the session cookie or Bearer
  * token into r->authed and friends.  Returns 0, or -1 on a store error. */
 int	web_auth_resolve(struct req *);
+/* The client's address, for throttling keys. */
+const char *web_client_ip(struct req *);
 /* The CSRF token of this request's session (65 bytes incl. NUL). */
 void	web_auth_csrf(struct req *, char *out65);
 /* 1 if got is this session's CSRF token (always 1 for Bearer tokens). */
@@ -133,6 +135,16 @@ int	web_auth_csrf_ok(struct req *, const char *got);
  * refuses what it was about to show). */
 int	web_audit(struct req *, const char *action, int64_t case_id,
 	    const char *details);
+
+/* A form post (web/form.c): the parts of a multipart/form-data or
+ * application/x-www-form-urlencoded body (urlencoded fields become text
+ * parts), at most max_parts of them.  Checks the CSRF token.  Returns 0,
+ * or -1 after replying (400, 403 or 415). */
+struct web_form {
+	struct web_part	*p;
+	size_t		 n;
+};
+int	web_form_read(struct req *, struct web_form *, size_t max_parts);
 
 /* Percent-encodes s for a URL (keeps A-Z a-z 0-9 - _ . ~ /). */
 const char *web_url_encode(struct req *, const char *s);
@@ -200,6 +212,36 @@ int	web_h_api_waive_post(struct req *);
 int	web_h_api_gate_get(struct req *);
 int	web_h_api_products_get(struct req *);
 int	web_h_api_products_post(struct req *);
+int	web_h_releases_page(struct req *);
+int	web_h_releases_post(struct req *);
+int	web_h_release_view(struct req *);
+int	web_h_release_case_post(struct req *);
+int	web_h_release_publish_post(struct req *);
+int	web_h_case_advisory_post(struct req *);
+int	web_h_advisories_index(struct req *);
+int	web_h_advisory_page(struct req *);
+int	web_h_advisories_atom(struct req *);
+int	web_h_releases_ics(struct req *);
+int	web_h_acknowledgements(struct req *);
+int	web_h_security_txt(struct req *);
+int	web_h_csaf_provider(struct req *);
+int	web_h_csaf_index(struct req *);
+int	web_h_csaf_changes(struct req *);
+int	web_h_csaf_file(struct req *);
+int	web_h_csaf_dir(struct req *);
+int	web_h_csaf_year_dir(struct req *);
+int	web_h_subscribe_form(struct req *);
+int	web_h_subscribe_post(struct req *);
+int	web_h_subscribe_confirm(struct req *);
+int	web_h_unsubscribe(struct req *);
+int	web_h_unsubscribe_post(struct req *);
+int	web_h_api_releases_get(struct req *);
+int	web_h_api_releases_post(struct req *);
+int	web_h_api_release_get(struct req *);
+int	web_h_api_release_case_post(struct req *);
+int	web_h_api_release_publish(struct req *);
+int	web_h_api_advisory_get(struct req *);
+int	web_h_api_advisory_put(struct req *);
 int	web_h_mail_list(struct req *);
 int	web_h_mail_raw(struct req *);
 int	web_h_api_cases_list(struct req *);

@@ -4,11 +4,14 @@ vigil token), sign-in and sign-out, session expiry, login throttling,
 API tokens, CSRF on every state-changing form, the role x route matrix
 generated from `vigil routes` (the routes of independent patch testing
 included: a product with a test plan, a case with a patch revision and a
-test run are its fixtures), the researcher's cookie against other
-cases, every lifecycle transition allowed and refused for every role
-(verifying -> ready also needs the release gate, refused here: the way
-through it is tested in test_testing.py),
-requests for information, internal notes, and the audit log (append-only
+test run are its fixtures; so are the release planner's and the public
+side's: planned out-of-band releases, an advisory draft, an advisory
+published through the API and a mailing-list subscriber), the
+anonymous mailing-list forms' Origin check, the researcher's cookie
+against other cases, every lifecycle transition allowed and refused
+for every role (verifying -> ready also needs the release gate, refused
+here: the way through it is tested in test_testing.py), requests for
+information, internal notes, and the audit log (append-only
 triggers, `vigil audit verify` catching tampering, no secrets in rows).
 
 Usage: python3 tests/integration/test_staff.py path/to/vigil
@@ -669,6 +672,78 @@ def testing_fixtures():
     return TFIX
 
 
+RFIX = {}
+
+
+def _oob_release(why):
+    """A planned out-of-band release made by the release manager through
+    the API; returns its id."""
+    r = curl("/api/v1/releases", data=jbody({"kind": "out_of_band",
+                                             "justification": why}),
+             ctype=JSON, headers=[bearer("release_manager")])
+    eq(r.status, 201, "POST /api/v1/releases (%s)" % r.text[:200])
+    o = r.json()
+    eq((o["kind"], o["status"], o["ncases"]), ("out_of_band", "planned", 0),
+       "the new out-of-band release")
+    return o["id"]
+
+
+def _into_release(tid, rid):
+    """Test setup: case tid put into release rid as the planner would once
+    the case passed the release gate (state scheduled, an advisory draft
+    pre-filled from the report); getting through the gate is tested in
+    test_releases.py."""
+    c = case_row(tid)
+    sql_write("UPDATE cases SET state = 'scheduled', release_id = %d "
+              "WHERE id = %d;" % (rid, c["id"]) +
+              "INSERT INTO advisories (case_id, release_id, title, summary, "
+              "affected, updated_at) VALUES (%d, %d, %s, %s, '2.0.0, 2.0.1', "
+              "strftime('%%s','now'))" % (c["id"], rid, q(c["title"]),
+                                          q("Matrix advisory draft.")))
+
+
+def release_fixtures():
+    """The release planner and the public publishing side for the matrix:
+    E, an empty planned out-of-band release (adding the triage case M is
+    refused by the gate, publishing it by "no case"); D, a planned
+    out-of-band release holding case A with its advisory draft; a third
+    out-of-band release holding one case, published by the release
+    manager through the API (its advisory, CSAF file and acknowledgement
+    are public); and S, a mailing-list subscriber (subscribed through
+    POST /subscribe; its token read from subscribers.token)."""
+    if RFIX:
+        return RFIX
+    fixtures()
+    e = _oob_release("Matrix: an empty release.")
+    d = _oob_release("Matrix: a release with an advisory draft.")
+    pub = _oob_release("Matrix: exploited in the wild.")
+    (a, _), (pc, _) = new_cases(1, title="Matrix advisory case") + \
+        new_cases(1, title="Matrix published case")
+    _into_release(a, d)
+    _into_release(pc, pub)
+    r = curl("/api/v1/releases/%d/publish" % pub, data=b"{}", ctype=JSON,
+             headers=[bearer("release_manager")])
+    eq(r.status, 201, "publishing the matrix release (%s)" % r.text[:300])
+    eq(r.json()["status"], "published", "the matrix release after publish")
+    aid = sql("SELECT advisory_id FROM advisories WHERE case_id = %d" %
+              case_row(pc)["id"])[0]["advisory_id"]
+    check(aid, "the published advisory has no advisory ID")
+    r = curl("/.well-known/csaf/white/index.txt")
+    eq(r.status, 200, "GET /.well-known/csaf/white/index.txt")
+    files = r.text.split()
+    eq(len(files), 1, "CSAF files listed in index.txt (%r)" % r.text[:200])
+    email = "matrix-%s@subscriber.example" % secrets.token_hex(3)
+    r = curl("/subscribe", data=urlenc([("email", email)]), ctype=FORM)
+    eq(r.status, 200, "POST /subscribe (%s)" % r.text[:200])
+    rows = sql("SELECT token FROM subscribers WHERE email = %s" % q(email))
+    eq(len(rows), 1, "subscriber rows for %s" % email)
+    SECRETS.add(rows[0]["token"])   # must never reach the server's log
+    RFIX.update(empty=e, draft=d, a=a, published=pub, pc=pc, aid=aid,
+                csaf="/.well-known/csaf/white/" + files[0],
+                sub_token=rows[0]["token"])
+    return RFIX
+
+
 def runs_settled(timeout=30):
     """Waits until the server's worker has no queued or running test run
     (a finishing run writes an event: tests comparing counts wait)."""
@@ -1216,6 +1291,9 @@ def _route_builders(fx):
     tf = testing_fixtures()
     p, prod, run = tf["p"], tf["product"], tf["run"]
     mail = _flagged_mail()
+    rf = release_fixtures()
+    rel_e, rel_d, adv_case = rf["empty"], rf["draft"], rf["a"]
+    sub_form = urlenc([("email", "matrix-again@subscriber.example")])
     verify_ct, verify_body = multipart([("csrf", tr["csrf"]),
                                         ("answer", "fixed"),
                                         ("notes", "matrix")])
@@ -1377,6 +1455,80 @@ def _route_builders(fx):
                                        "poc": "cat {poc}",
                                        "oracle": "crash"}),  # no test
             JSON, None, 422),
+        # The release planner and advisories (release.view to read,
+        # release.manage to change).  E is an empty planned out-of-band
+        # release: adding the triage case M is refused by the gate (409),
+        # publishing E by "no case" (409); case A's advisory draft gets a
+        # CVE ID that is not one (422).  Nothing is stored.
+        ("GET", "/releases"): lambda w: ("/releases", None, None, None,
+                                         200),
+        ("POST", "/releases"): lambda w: (
+            "/releases", _form(w, [("kind", "bogus")]), FORM, None, 422),
+        ("GET", "/releases/*"): lambda w: ("/releases/%d" % rel_e, None,
+                                           None, None, 200),
+        ("POST", "/releases/*/cases"): lambda w: (
+            "/releases/%d/cases" % rel_e, _form(w, [("case", m)]), FORM,
+            None, 409),
+        ("POST", "/releases/*/publish"): lambda w: (
+            "/releases/%d/publish" % rel_e, _form(w, []), FORM, None, 409),
+        ("POST", "/cases/*/advisory"): lambda w: (
+            "/cases/%s/advisory" % adv_case, _form(w, [("cve", "CVE-1")]),
+            FORM, None, 422),
+        ("GET", "/api/v1/releases"): lambda w: (
+            "/api/v1/releases", None, None, None, 200),
+        ("POST", "/api/v1/releases"): lambda w: (
+            "/api/v1/releases", jbody({"kind": "bogus"}), JSON, None, 422),
+        ("GET", "/api/v1/releases/*"): lambda w: (
+            "/api/v1/releases/%d" % rel_e, None, None, None, 200),
+        ("POST", "/api/v1/releases/*/cases"): lambda w: (
+            "/api/v1/releases/%d/cases" % rel_e, jbody({"case": m}), JSON,
+            None, 409),
+        ("POST", "/api/v1/releases/*/publish"): lambda w: (
+            "/api/v1/releases/%d/publish" % rel_e, jbody({}), JSON, None,
+            409),
+        ("GET", "/api/v1/cases/*/advisory"): lambda w: (
+            "/api/v1/cases/%s/advisory" % adv_case, None, None, None, 200),
+        ("PUT", "/api/v1/cases/*/advisory"): lambda w: (
+            "/api/v1/cases/%s/advisory" % adv_case, jbody({"cve": "CVE-1"}),
+            JSON, None, 422),
+        # The public publishing side (published advisories only) and the
+        # mailing list (double opt-in; S is a subscriber of the fixtures,
+        # its unsubscribe answers the same page every time).
+        ("GET", "/advisories"): lambda w: ("/advisories", None, None, None,
+                                           200),
+        ("GET", "/advisories/*"): lambda w: ("/advisories/" + rf["aid"],
+                                             None, None, None, 200),
+        ("GET", "/advisories.atom"): lambda w: ("/advisories.atom", None,
+                                                None, None, 200),
+        ("GET", "/releases.ics"): lambda w: ("/releases.ics", None, None,
+                                             None, 200),
+        ("GET", "/acknowledgements"): lambda w: ("/acknowledgements", None,
+                                                 None, None, 200),
+        ("GET", "/.well-known/security.txt"): lambda w: (
+            "/.well-known/security.txt", None, None, None, 200),
+        ("GET", "/.well-known/csaf/provider-metadata.json"): lambda w: (
+            "/.well-known/csaf/provider-metadata.json", None, None, None,
+            200),
+        ("GET", "/.well-known/csaf/white/index.txt"): lambda w: (
+            "/.well-known/csaf/white/index.txt", None, None, None, 200),
+        ("GET", "/.well-known/csaf/white/changes.csv"): lambda w: (
+            "/.well-known/csaf/white/changes.csv", None, None, None, 200),
+        ("GET", "/.well-known/csaf/white/"): lambda w: (
+            "/.well-known/csaf/white/", None, None, None, 200),
+        ("GET", "/.well-known/csaf/white/*/"): lambda w: (
+            rf["csaf"].rsplit("/", 1)[0] + "/", None, None, None, 200),
+        ("GET", "/.well-known/csaf/white/*/*"): lambda w: (
+            rf["csaf"], None, None, None, 200),
+        ("GET", "/subscribe"): lambda w: ("/subscribe", None, None, None,
+                                          200),
+        ("POST", "/subscribe"): lambda w: ("/subscribe", sub_form, FORM,
+                                           None, 200),
+        ("GET", "/subscribe/confirm/*"): lambda w: (
+            "/subscribe/confirm/" + rf["sub_token"], None, None, None, 200),
+        ("GET", "/unsubscribe/*"): lambda w: (
+            "/unsubscribe/" + rf["sub_token"], None, None, None, 200),
+        ("POST", "/unsubscribe/*"): lambda w: (
+            "/unsubscribe/" + rf["sub_token"], urlenc([]), FORM, None, 200),
     }
 
 
@@ -2062,13 +2214,30 @@ def _snapshot(tid):
                  "(SELECT count(*) FROM verifications) AS ve, "
                  "(SELECT group_concat(coalesce(answer, '') || '|' || "
                  "coalesce(waive_reason, ''), ';') FROM verifications) "
-                 "AS va")[0]
+                 "AS va, "
+                 "(SELECT count(*) FROM releases) AS rl, "
+                 "(SELECT group_concat(id || '|' || status || '|' || "
+                 "coalesce(published_at, ''), ';') FROM releases) AS rs, "
+                 "(SELECT group_concat(id || '|' || coalesce(release_id, '') "
+                 "|| '|' || state, ';') FROM cases WHERE release_id IS NOT "
+                 "NULL) AS rcs, "
+                 "(SELECT count(*) FROM advisories) AS ad, "
+                 "(SELECT group_concat(coalesce(advisory_id, '') || '|' || "
+                 "title || '|' || summary || '|' || cve || '|' || "
+                 "updated_at, ';') FROM advisories) AS adv, "
+                 "(SELECT count(*) FROM advisory_revisions) AS ar, "
+                 "(SELECT count(*) FROM subscribers) AS sb, "
+                 "(SELECT group_concat(email || '|' || token || '|' || "
+                 "coalesce(confirmed_at, '') || '|' || "
+                 "coalesce(unsubscribed_at, ''), ';') FROM subscribers) "
+                 "AS sbs")[0]
     return row, counts
 
 
 def test_csrf_on_every_html_form():
     fx = fixtures()
     tf = testing_fixtures()
+    rf = release_fixtures()
     table = route_table()
     (tid, link), = new_cases(1, title="CSRF case")
     tr = open_track(link)
@@ -2112,12 +2281,35 @@ def test_csrf_on_every_html_form():
                                   [("deadline_days", "7")]),
         "/cases/*/verification/waive": ("/cases/%s/verification/waive" %
                                         tf["p"], [("reason", "csrf?")]),
+        # The release planner: a new out-of-band release, publishing the
+        # release that holds case A (its advisory would get an ID), an
+        # edit of A's advisory draft.  Adding a case: the triage case M
+        # would be refused by the release gate even with the token (a
+        # case through the gate is test_releases.py's business); the
+        # token is checked first all the same (no release change).
+        "/releases": ("/releases", [("kind", "out_of_band"),
+                                    ("justification", "csrf?")]),
+        "/releases/*/cases": ("/releases/%d/cases" % rf["empty"],
+                              [("case", fx["m"])]),
+        "/releases/*/publish": ("/releases/%d/publish" % rf["draft"], []),
+        "/cases/*/advisory": ("/cases/%s/advisory" % rf["a"],
+                              [("title", "CSRF title?"),
+                               ("cve", "CVE-2026-99999")]),
     }
     # Public forms: the login form has its own CSRF token (tied to the
     # vigil_login cookie); the tracking page's to the case cookie.  The
     # anonymous report form carries no session and no CSRF token: there
-    # is nothing to ride (exempt, on purpose).
+    # is nothing to ride (exempt, on purpose).  The mailing list's forms
+    # (/subscribe, /unsubscribe/<token>) are anonymous too and carry no
+    # token (a mail provider's RFC 8058 one-click unsubscribe could not
+    # send one): they refuse a browser's cross-site post by its Origin
+    # header instead (tested below: 403, nothing changed); a post
+    # without Origin is let through.
     exempt = {"/report"}
+    origin_checked = {"/subscribe": ("/subscribe", [(
+                          "email", "csrf-%s@subscriber.example" %
+                          secrets.token_hex(3))]),
+                      "/unsubscribe/*": None}     # S's link, below
     posts = [r["path"] for r in table if r["method"] == "POST" and
              not r["path"].startswith("/api/")]
     track_forms = {"/track/*/messages": [("body", "csrf?")],
@@ -2125,7 +2317,8 @@ def test_csrf_on_every_html_form():
                                              ("notes", "csrf?")],
                    "/track/*/complete": [("title", "CSRF title?")]}
     missing = [p for p in posts if p not in forms and p not in exempt and
-               p != "/login" and p not in track_forms]
+               p != "/login" and p not in track_forms and
+               p not in origin_checked]
     check(not missing, "HTML POST routes without a CSRF test: %s" % missing)
     # The tracking page's verification form needs a fix to verify: the
     # CSRF case gets a verification waiting for the researcher (test
@@ -2141,6 +2334,15 @@ def test_csrf_on_every_html_form():
     page = curl(tr["path"], cookie=tr["cookie"])
     check('action="/track/%s/verification"' % tid in page.text,
           "the tracking page shows no verification form")
+    # A live subscriber for the cross-site unsubscribe (the matrix's S has
+    # unsubscribed by now).
+    email = "csrf-live-%s@subscriber.example" % secrets.token_hex(3)
+    r = curl("/subscribe", data=urlenc([("email", email)]), ctype=FORM)
+    eq(r.status, 200, "POST /subscribe of a live subscriber")
+    token = sql("SELECT token FROM subscribers WHERE email = %s" %
+                q(email))[0]["token"]
+    SECRETS.add(token)
+    origin_checked["/unsubscribe/*"] = ("/unsubscribe/" + token, [])
     check(runs_settled(), "test runs still queued or running after 30 s")
     before = _snapshot(tid)
     reqs, what = [], []
@@ -2170,6 +2372,19 @@ def test_csrf_on_every_html_form():
                 ct, body = multipart(extra + track_forms[p])
                 reqs.append(req(tr["path"] + p[len("/track/*"):], data=body,
                                 ctype=ct, cookie=tr["cookie"]))
+                what.append("%s with %s" % (p, label))
+        elif p in origin_checked:
+            path, fields = origin_checked[p]
+            for label, origin in (("another site's Origin",
+                                   "https://evil.example"),
+                                  ("Origin null", "null"),
+                                  ("another port's Origin",
+                                   "http://127.0.0.1:%d" % (
+                                       SRV.port + 1 if SRV.port < 65535
+                                       else SRV.port - 1))):
+                reqs.append(req(path, data=urlenc(fields), ctype=FORM,
+                                cookie=s["cookie"],
+                                headers=["Origin: " + origin]))
                 what.append("%s with %s" % (p, label))
     rs = curl_many(reqs)
     errors = ["%s: %d" % (w, r.status) for w, r in zip(what, rs)

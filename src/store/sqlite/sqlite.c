@@ -127,6 +127,30 @@ enum q {
 	Q_VERIF_REMINDED,
 	Q_VERIF_CASE,
 	Q_CASE_COMPLETE,
+	Q_REL_INSERT,
+	Q_RELS,
+	Q_REL_GET,
+	Q_REL_STATUS,
+	Q_REL_CASE_SET,
+	Q_ADV_DRAFT,
+	Q_REL_CASE_IDS,
+	Q_RELS_DUE,
+	Q_RELS_NOTICE_DUE,
+	Q_REL_NOTICED,
+	Q_ADV_SEQ,
+	Q_ADV_ASSIGN,
+	Q_ADV_REV_INSERT,
+	Q_REL_PUBLISHED,
+	Q_ADV_BY_CASE,
+	Q_ADV_GET,
+	Q_ADVS,
+	Q_ADV_UPDATE,
+	Q_ADV_REVS,
+	Q_ADV_ROW_OF_CASE,
+	Q_SUB_ADD,
+	Q_SUB_CONFIRM,
+	Q_SUB_REMOVE,
+	Q_SUBS,
 	Q__MAX
 };
 
@@ -512,6 +536,112 @@ static const char *const qsql[Q__MAX] = {
 	    "UPDATE verifications SET reminded_at = ?2 WHERE id = ?1",
 	[Q_VERIF_CASE] =
 	    "SELECT case_id FROM verifications WHERE id = ?1",
+	[Q_REL_INSERT] =
+	    "INSERT INTO releases (kind, window_at, notice_at, justification, "
+	    "created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[Q_RELS] = "SELECT r.id, r.kind, r.window_at, r.notice_at, r.status, " \
+	    "r.justification, r.created_by, r.created_at, " \
+	    "coalesce(r.published_at, 0), coalesce(r.noticed_at, 0), " \
+	    "(SELECT count(*) FROM cases WHERE release_id = r.id) " \
+	    "FROM releases r " "ORDER BY r.window_at DESC, r.id DESC",
+	[Q_REL_GET] = "SELECT r.id, r.kind, r.window_at, r.notice_at, r.status, " \
+	    "r.justification, r.created_by, r.created_at, " \
+	    "coalesce(r.published_at, 0), coalesce(r.noticed_at, 0), " \
+	    "(SELECT count(*) FROM cases WHERE release_id = r.id) " \
+	    "FROM releases r " "WHERE r.id = ?1",
+	[Q_REL_STATUS] =
+	    "SELECT status FROM releases WHERE id = ?1",
+	[Q_REL_CASE_SET] =
+	    "UPDATE cases SET release_id = ?2 WHERE id = ?1 AND "
+	    "release_id IS NULL AND state = 'ready'",
+	[Q_ADV_DRAFT] =
+	    "INSERT INTO advisories (case_id, release_id, title, summary, cve, "
+	    "workarounds, mitigations, known_issues, acknowledgment, affected, "
+	    "fixed, restart_required, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (case_id) DO "
+	    "UPDATE SET release_id = excluded.release_id",
+	[Q_REL_CASE_IDS] =
+	    "SELECT id FROM cases WHERE release_id = ?1 ORDER BY id",
+	[Q_RELS_DUE] = "SELECT r.id, r.kind, r.window_at, r.notice_at, r.status, " \
+	    "r.justification, r.created_by, r.created_at, " \
+	    "coalesce(r.published_at, 0), coalesce(r.noticed_at, 0), " \
+	    "(SELECT count(*) FROM cases WHERE release_id = r.id) " \
+	    "FROM releases r " "WHERE r.status = 'planned' AND r.kind = 'scheduled' AND r.window_at <= ?2 "
+	    "ORDER BY r.window_at",
+	[Q_RELS_NOTICE_DUE] = "SELECT r.id, r.kind, r.window_at, r.notice_at, r.status, " \
+	    "r.justification, r.created_by, r.created_at, " \
+	    "coalesce(r.published_at, 0), coalesce(r.noticed_at, 0), " \
+	    "(SELECT count(*) FROM cases WHERE release_id = r.id) " \
+	    "FROM releases r " "WHERE r.status = 'planned' AND r.noticed_at IS NULL "
+	    "AND r.notice_at <= ?2 ORDER BY r.window_at",
+	[Q_REL_NOTICED] =
+	    "UPDATE releases SET noticed_at = ?2 WHERE id = ?1",
+	[Q_ADV_SEQ] =
+	    "INSERT INTO advisory_seq (prefix, year, last) VALUES (?1, ?2, 1) "
+	    "ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1 "
+	    "RETURNING last",
+	[Q_ADV_ASSIGN] =
+	    "UPDATE advisories SET advisory_id = ?2, published_at = ?3, "
+	    "updated_at = ?3 WHERE case_id = ?1 AND advisory_id IS NULL "
+	    "RETURNING id",
+	[Q_ADV_REV_INSERT] =
+	    "INSERT INTO advisory_revisions (advisory_row, number, at, summary) "
+	    "VALUES (?1, (SELECT coalesce(max(number), 0) + 1 FROM "
+	    "advisory_revisions WHERE advisory_row = ?1), ?2, ?3)",
+	[Q_REL_PUBLISHED] =
+	    "UPDATE releases SET status = 'published', published_at = ?2 "
+	    "WHERE id = ?1 AND status = 'planned'",
+	[Q_ADV_BY_CASE] = "SELECT a.id, coalesce(a.advisory_id, ''), a.case_id, " \
+	    "coalesce(a.release_id, 0), a.title, a.summary, a.cve, " \
+	    "a.workarounds, a.mitigations, a.known_issues, a.acknowledgment, " \
+	    "a.affected, a.fixed, a.restart_required, " \
+	    "(SELECT coalesce(max(number), 0) FROM advisory_revisions " \
+	    "WHERE advisory_row = a.id), coalesce(a.published_at, 0), " \
+	    "a.updated_at FROM advisories a " "WHERE a.case_id = ?1",
+	[Q_ADV_GET] = "SELECT a.id, coalesce(a.advisory_id, ''), a.case_id, " \
+	    "coalesce(a.release_id, 0), a.title, a.summary, a.cve, " \
+	    "a.workarounds, a.mitigations, a.known_issues, a.acknowledgment, " \
+	    "a.affected, a.fixed, a.restart_required, " \
+	    "(SELECT coalesce(max(number), 0) FROM advisory_revisions " \
+	    "WHERE advisory_row = a.id), coalesce(a.published_at, 0), " \
+	    "a.updated_at FROM advisories a " "WHERE a.advisory_id = ?1",
+	[Q_ADVS] = "SELECT a.id, coalesce(a.advisory_id, ''), a.case_id, " \
+	    "coalesce(a.release_id, 0), a.title, a.summary, a.cve, " \
+	    "a.workarounds, a.mitigations, a.known_issues, a.acknowledgment, " \
+	    "a.affected, a.fixed, a.restart_required, " \
+	    "(SELECT coalesce(max(number), 0) FROM advisory_revisions " \
+	    "WHERE advisory_row = a.id), coalesce(a.published_at, 0), " \
+	    "a.updated_at FROM advisories a " "WHERE a.advisory_id IS NOT NULL "
+	    "ORDER BY a.published_at DESC, a.id DESC",
+	[Q_ADV_UPDATE] =
+	    "UPDATE advisories SET title = ?2, summary = ?3, cve = ?4, "
+	    "workarounds = ?5, mitigations = ?6, known_issues = ?7, "
+	    "acknowledgment = ?8, affected = ?9, fixed = ?10, "
+	    "restart_required = ?11, updated_at = ?12 WHERE case_id = ?1 "
+	    "AND ((?13 = 0 AND advisory_id IS NULL) OR "
+	    "(?13 = 1 AND advisory_id IS NOT NULL)) RETURNING id",
+	[Q_ADV_REVS] =
+	    "SELECT number, at, summary FROM advisory_revisions "
+	    "WHERE advisory_row = ?1 ORDER BY number",
+	[Q_ADV_ROW_OF_CASE] =
+	    "SELECT id FROM advisories WHERE case_id = ?1",
+	[Q_SUB_ADD] =
+	    "INSERT INTO subscribers (email, products, token, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (email) DO UPDATE SET "
+	    "products = excluded.products, token = excluded.token, "
+	    "confirmed_at = NULL, unsubscribed_at = NULL "
+	    "WHERE confirmed_at IS NULL OR "
+	    "unsubscribed_at IS NOT NULL",
+	[Q_SUB_CONFIRM] =
+	    "UPDATE subscribers SET confirmed_at = ?2 WHERE token = ?1 AND "
+	    "unsubscribed_at IS NULL",
+	[Q_SUB_REMOVE] =
+	    "UPDATE subscribers SET unsubscribed_at = ?2 WHERE token = ?1 AND "
+	    "unsubscribed_at IS NULL",
+	[Q_SUBS] =
+	    "SELECT id, email, products, token, confirmed_at FROM subscribers "
+	    "WHERE confirmed_at IS NOT NULL AND unsubscribed_at IS NULL "
+	    "ORDER BY id",
 	[Q_CASE_COMPLETE] =
 	    "UPDATE cases SET reporter_name = ?3, reporter_email = ?4, "
 	    "pgp_key = ?5, credit = ?6, product = ?7, product_other = ?8, "
@@ -3751,6 +3881,504 @@ sq_verification_reminded(void *p, int64_t id, const struct store_notify *n,
 	return tx_write(p, verif_remind_fn, &a);
 }
 
+/* ---- releases, advisories, subscribers ---- */
+
+static int
+release_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_release *r = p;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->kind = col_text(ar, st, 1);
+	r->window_at = (time_t)sqlite3_column_int64(st, 2);
+	r->notice_at = (time_t)sqlite3_column_int64(st, 3);
+	r->status = col_text(ar, st, 4);
+	r->justification = col_text(ar, st, 5);
+	r->created_by = col_text(ar, st, 6);
+	r->created_at = (time_t)sqlite3_column_int64(st, 7);
+	r->published_at = (time_t)sqlite3_column_int64(st, 8);
+	r->noticed_at = (time_t)sqlite3_column_int64(st, 9);
+	r->ncases = sqlite3_column_int(st, 10);
+	return r->created_by == NULL ? -1 : 0;
+}
+
+struct rel_arg {
+	const char *kind, *justification;
+	time_t window_at, notice_at, now;
+	const struct store_actor *who;
+	int64_t id, case_id;
+	const struct store_advisory_draft *d;
+	const char *prefix, *domain, *change;
+};
+
+static int
+rel_add_fn(struct conn *c, void *p)
+{
+	struct rel_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_REL_INSERT];
+	char details[128];
+	int rc;
+
+	bind_text(st, 1, a->kind);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)a->window_at);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)a->notice_at);
+	bind_text(st, 4, a->justification);
+	bind_text(st, 5, a->who->name);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)a->now);
+	if ((rc = step_done(c, Q_REL_INSERT, "release")) != STORE_OK)
+		return rc;
+	a->id = sqlite3_last_insert_rowid(c->db);
+	snprintf(details, sizeof(details), "release %lld (%s)",
+	    (long long)a->id, a->kind);
+	return audit_tx(c, a->now, a->who->name, "release.create", 0, details);
+}
+
+static int
+sq_release_add(void *p, const char *kind, time_t window_at, time_t notice_at,
+    const char *justification, const struct store_actor *who, time_t now,
+    int64_t *idp)
+{
+	struct rel_arg a = { .kind = kind, .justification = justification,
+	    .window_at = window_at, .notice_at = notice_at, .now = now,
+	    .who = who };
+	int rc = tx_write(p, rel_add_fn, &a);
+
+	if (rc == STORE_OK && idp != NULL)
+		*idp = a.id;
+	return rc;
+}
+
+static int
+sq_releases(void *p, struct arena *ar, struct store_release **r, size_t *n)
+{
+	return list_query(p, Q_RELS, -1, -1, ar, (void **)r, n, sizeof(**r),
+	    release_row);
+}
+
+static int
+sq_release_get(void *p, int64_t id, struct arena *ar, struct store_release *r)
+{
+	return one_row(p, Q_REL_GET, NULL, NULL, id, ar, r, release_row);
+}
+
+static int
+bind_draft(sqlite3_stmt *st, int first, const struct store_advisory_draft *d)
+{
+	bind_text(st, first, d->title);
+	bind_text(st, first + 1, d->summary);
+	bind_text(st, first + 2, d->cve);
+	bind_text(st, first + 3, d->workarounds);
+	bind_text(st, first + 4, d->mitigations);
+	bind_text(st, first + 5, d->known_issues);
+	bind_text(st, first + 6, d->acknowledgment);
+	bind_text(st, first + 7, d->affected);
+	bind_text(st, first + 8, d->fixed);
+	sqlite3_bind_int(st, first + 9, d->restart_required);
+	return first + 10;
+}
+
+static int
+rel_case_fn(struct conn *c, void *p)
+{
+	struct rel_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_REL_STATUS];
+	const unsigned char *status;
+	char details[64];
+	int rc, planned = 0, i;
+
+	sqlite3_bind_int64(st, 1, a->id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		status = sqlite3_column_text(st, 0);
+		planned = status != NULL && strcmp((const char *)status,
+		    "planned") == 0;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return step_fail(c, rc, "release status");
+	if (!planned)
+		return STORE_NONE;
+	st = c->st[Q_REL_CASE_SET];
+	sqlite3_bind_int64(st, 1, a->case_id);
+	sqlite3_bind_int64(st, 2, a->id);
+	if ((rc = step_done(c, Q_REL_CASE_SET, "release case")) != STORE_OK)
+		return rc;
+	if (sqlite3_changes(c->db) == 0)
+		return STORE_NONE;
+	st = c->st[Q_ADV_DRAFT];
+	sqlite3_bind_int64(st, 1, a->case_id);
+	sqlite3_bind_int64(st, 2, a->id);
+	i = bind_draft(st, 3, a->d);
+	sqlite3_bind_int64(st, i, (sqlite3_int64)a->now);
+	if ((rc = step_done(c, Q_ADV_DRAFT, "advisory draft")) != STORE_OK)
+		return rc;
+	{
+		struct change_arg ch;
+		memset(&ch, 0, sizeof(ch));
+		ch.case_id = a->case_id;
+		ch.now = a->now;
+		snprintf(details, sizeof(details), "release %lld",
+		    (long long)a->id);
+		rc = transition_tx(c, &ch, "ready", "scheduled", a->who,
+		    details);
+	}
+	return rc;
+}
+
+static int
+sq_release_add_case(void *p, int64_t release_id, int64_t case_id,
+    const struct store_advisory_draft *d, const struct store_actor *who,
+    time_t now)
+{
+	struct rel_arg a = { .id = release_id, .case_id = case_id, .d = d,
+	    .who = who, .now = now };
+
+	return tx_write(p, rel_case_fn, &a);
+}
+
+static int
+id64_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	(void)ar;
+	*(int64_t *)p = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
+static int
+sq_release_case_ids(void *p, int64_t id, struct arena *ar, int64_t **ids,
+    size_t *n)
+{
+	return list_query(p, Q_REL_CASE_IDS, id, -1, ar, (void **)ids, n,
+	    sizeof(**ids), id64_row);
+}
+
+/* Releases by a time bound (?2 as int64). */
+static int
+rel_due(struct sq *s, enum q q, time_t now, struct arena *ar,
+    struct store_release **out, size_t *n)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+	size_t cap = 32;
+
+	*n = 0;
+	if ((*out = util_arena_alloc(ar, sizeof(**out) * cap)) == NULL ||
+	    (c = acquire(s)) == NULL)
+		return STORE_ERR;
+	st = c->st[q];
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	while (*n < cap && sqlite3_step(st) == SQLITE_ROW)
+		if (release_row(st, ar, &(*out)[(*n)++]) == -1)
+			break;
+	sqlite3_reset(st);
+	release(s, c);
+	return STORE_OK;
+}
+
+static int
+sq_releases_due(void *p, time_t now, struct arena *ar,
+    struct store_release **r, size_t *n)
+{
+	return rel_due(p, Q_RELS_DUE, now, ar, r, n);
+}
+
+static int
+sq_releases_notice_due(void *p, time_t now, struct arena *ar,
+    struct store_release **r, size_t *n)
+{
+	return rel_due(p, Q_RELS_NOTICE_DUE, now, ar, r, n);
+}
+
+static int
+sq_release_noticed(void *p, int64_t id, time_t now)
+{
+	struct simple_arg a = { .q = Q_REL_NOTICED, .fmt = "ii",
+	    .i = { id, (int64_t)now } };
+
+	return simple_write(p, &a);
+}
+
+static int
+publish_fn(struct conn *c, void *p)
+{
+	struct rel_arg *a = p;
+	sqlite3_stmt *st;
+	struct store_notify n;
+	struct change_arg ch;
+	int64_t ids[512], row, seq;
+	size_t nids = 0, i;
+	char advid[64], msgid[200];
+	struct tm tm;
+	time_t now = a->now;
+	int rc, year;
+
+	gmtime_r(&now, &tm);
+	year = tm.tm_year + 1900;
+	st = c->st[Q_REL_CASE_IDS];
+	sqlite3_bind_int64(st, 1, a->id);
+	while (nids < 512 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		ids[nids++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	st = c->st[Q_REL_PUBLISHED];
+	sqlite3_bind_int64(st, 1, a->id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	if ((rc = step_done(c, Q_REL_PUBLISHED, "publish")) != STORE_OK)
+		return rc;
+	if (sqlite3_changes(c->db) == 0)
+		return STORE_NONE;	/* published already */
+	for (i = 0; i < nids; i++) {
+		st = c->st[Q_ADV_SEQ];
+		bind_text(st, 1, a->prefix);
+		sqlite3_bind_int(st, 2, year);
+		rc = sqlite3_step(st);
+		seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return step_fail(c, rc, "advisory sequence");
+		if (core_tracking_format(advid, sizeof(advid), a->prefix, year,
+		    seq) == -1)
+			return STORE_ERR;
+		st = c->st[Q_ADV_ASSIGN];
+		sqlite3_bind_int64(st, 1, ids[i]);
+		bind_text(st, 2, advid);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+		rc = sqlite3_step(st);
+		row = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return step_fail(c, rc, "advisory id");
+		if (row == 0)
+			continue;	/* no draft: nothing to publish */
+		st = c->st[Q_ADV_REV_INSERT];
+		sqlite3_bind_int64(st, 1, row);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+		bind_text(st, 3, "Initial publication.");
+		if ((rc = step_done(c, Q_ADV_REV_INSERT, "revision")) !=
+		    STORE_OK)
+			return rc;
+		memset(&ch, 0, sizeof(ch));
+		ch.case_id = ids[i];
+		ch.now = now;
+		if (a->domain != NULL) {
+			util_message_id(msgid, sizeof(msgid), a->domain);
+			n.kind = "advisory_published";
+			n.body = advid;
+			n.secret = NULL;
+			n.message_id = msgid;
+			ch.notify = &n;
+		}
+		rc = transition_tx(c, &ch, "scheduled", "released", a->who,
+		    advid);
+		if (rc == STORE_ERR || rc == STORE_RETRY)
+			return rc;
+	}
+	return audit_tx(c, now, a->who->name, "release.publish", 0, "release");
+}
+
+static int
+sq_release_publish(void *p, int64_t id, const char *prefix,
+    const char *domain, const struct store_actor *who, time_t now)
+{
+	struct rel_arg a = { .id = id, .prefix = prefix, .domain = domain,
+	    .who = who, .now = now };
+
+	return tx_write(p, publish_fn, &a);
+}
+
+static int
+adv_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_advisory *x = p;
+
+	x->row = sqlite3_column_int64(st, 0);
+	x->advisory_id = col_text(ar, st, 1);
+	x->case_id = sqlite3_column_int64(st, 2);
+	x->release_id = sqlite3_column_int64(st, 3);
+	x->d.title = col_text(ar, st, 4);
+	x->d.summary = col_text(ar, st, 5);
+	x->d.cve = col_text(ar, st, 6);
+	x->d.workarounds = col_text(ar, st, 7);
+	x->d.mitigations = col_text(ar, st, 8);
+	x->d.known_issues = col_text(ar, st, 9);
+	x->d.acknowledgment = col_text(ar, st, 10);
+	x->d.affected = col_text(ar, st, 11);
+	x->d.fixed = col_text(ar, st, 12);
+	x->d.restart_required = sqlite3_column_int(st, 13);
+	x->revision = sqlite3_column_int(st, 14);
+	x->published_at = (time_t)sqlite3_column_int64(st, 15);
+	x->updated_at = (time_t)sqlite3_column_int64(st, 16);
+	return x->d.fixed == NULL ? -1 : 0;
+}
+
+static int
+sq_advisory_by_case(void *p, int64_t case_id, struct arena *ar,
+    struct store_advisory *x)
+{
+	return one_row(p, Q_ADV_BY_CASE, NULL, NULL, case_id, ar, x, adv_row);
+}
+
+static int
+sq_advisory_get(void *p, const char *id, struct arena *ar,
+    struct store_advisory *x)
+{
+	return one_row(p, Q_ADV_GET, id, NULL, 0, ar, x, adv_row);
+}
+
+static int
+sq_advisories(void *p, struct arena *ar, struct store_advisory **x,
+    size_t *n)
+{
+	return list_query(p, Q_ADVS, -1, -1, ar, (void **)x, n, sizeof(**x),
+	    adv_row);
+}
+
+static int
+adv_update_fn(struct conn *c, void *p)
+{
+	struct rel_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_ADV_UPDATE];
+	int64_t row = 0;
+	int rc, i;
+
+	sqlite3_bind_int64(st, 1, a->case_id);
+	i = bind_draft(st, 2, a->d);
+	sqlite3_bind_int64(st, i, (sqlite3_int64)a->now);
+	sqlite3_bind_int(st, i + 1, a->change != NULL ? 1 : 0);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		row = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return step_fail(c, rc, "advisory update");
+	if (row == 0)
+		return STORE_NONE;
+	if (a->change != NULL) {
+		/* a correction is a new revision, never a silent edit */
+		st = c->st[Q_ADV_REV_INSERT];
+		sqlite3_bind_int64(st, 1, row);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)a->now);
+		bind_text(st, 3, a->change);
+		if ((rc = step_done(c, Q_ADV_REV_INSERT, "revision")) !=
+		    STORE_OK)
+			return rc;
+	}
+	return insert_event_audit(c, a->case_id, a->now, a->who, "advisory",
+	    "", "", a->change ? a->change : "draft edited", a->change ?
+	    "advisory corrected" : "advisory draft edited");
+}
+
+static int
+sq_advisory_update(void *p, int64_t case_id,
+    const struct store_advisory_draft *d, const char *change,
+    const struct store_actor *who, time_t now)
+{
+	struct rel_arg a = { .case_id = case_id, .d = d, .change = change,
+	    .who = who, .now = now };
+
+	return tx_write(p, adv_update_fn, &a);
+}
+
+static int
+rev_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_revision *r = p;
+
+	r->number = sqlite3_column_int(st, 0);
+	r->at = (time_t)sqlite3_column_int64(st, 1);
+	r->summary = col_text(ar, st, 2);
+	return r->summary == NULL ? -1 : 0;
+}
+
+static int
+sq_advisory_revisions(void *p, int64_t row, struct arena *ar,
+    struct store_revision **r, size_t *n)
+{
+	return list_query(p, Q_ADV_REVS, row, -1, ar, (void **)r, n,
+	    sizeof(**r), rev_row);
+}
+
+struct sub_arg {
+	const char *email, *products, *token, *body, *msgid;
+	time_t now;
+	int changes;
+};
+
+static int
+sub_add_fn(struct conn *c, void *p)
+{
+	struct sub_arg *a = p;
+	sqlite3_stmt *st = c->st[Q_SUB_ADD];
+	int rc;
+
+	bind_text(st, 1, a->email);
+	bind_text(st, 2, a->products);
+	bind_text(st, 3, a->token);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)a->now);
+	if ((rc = step_done(c, Q_SUB_ADD, "subscriber")) != STORE_OK)
+		return rc;
+	if (sqlite3_changes(c->db) == 0)
+		return STORE_NONE;	/* confirmed and active already */
+	st = c->st[Q_OUTBOX_ADD];
+	sqlite3_bind_int64(st, 1, 0);
+	bind_text(st, 2, "subscribe_confirm");
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)a->now);
+	bind_text(st, 4, a->email);
+	bind_text(st, 5, "");
+	bind_text(st, 6, "");
+	bind_text(st, 7, a->body);
+	bind_text(st, 8, "");
+	bind_text(st, 9, a->msgid);
+	return step_done(c, Q_OUTBOX_ADD, "confirmation mail");
+}
+
+static int
+sq_subscriber_add(void *p, const char *email, const char *products,
+    const char *token, const char *body, const char *msgid, time_t now)
+{
+	struct sub_arg a = { email, products, token, body, msgid, now, 0 };
+
+	return tx_write(p, sub_add_fn, &a);
+}
+
+static int
+sq_subscriber_confirm(void *p, const char *token, time_t now)
+{
+	struct simple_arg a = { .q = Q_SUB_CONFIRM, .fmt = "ti",
+	    .v = { token }, .i = { 0, (int64_t)now } };
+
+	return simple_write(p, &a);
+}
+
+static int
+sq_subscriber_remove(void *p, const char *token, time_t now)
+{
+	struct simple_arg a = { .q = Q_SUB_REMOVE, .fmt = "ti",
+	    .v = { token }, .i = { 0, (int64_t)now } };
+
+	return simple_write(p, &a);
+}
+
+static int
+sub_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_subscriber *x = p;
+
+	x->id = sqlite3_column_int64(st, 0);
+	x->email = col_text(ar, st, 1);
+	x->products = col_text(ar, st, 2);
+	x->token = col_text(ar, st, 3);
+	x->confirmed_at = (time_t)sqlite3_column_int64(st, 4);
+	return x->token == NULL ? -1 : 0;
+}
+
+static int
+sq_subscribers(void *p, struct arena *ar, struct store_subscriber **x,
+    size_t *n)
+{
+	return list_query(p, Q_SUBS, -1, -1, ar, (void **)x, n, sizeof(**x),
+	    sub_row);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -3841,4 +4469,22 @@ const struct store_ops store_sqlite_ops = {
 	.verification_waive = sq_verification_waive,
 	.verifications_due = sq_verifications_due,
 	.verification_reminded = sq_verification_reminded,
+	.release_add = sq_release_add,
+	.releases = sq_releases,
+	.release_get = sq_release_get,
+	.release_add_case = sq_release_add_case,
+	.release_case_ids = sq_release_case_ids,
+	.releases_due = sq_releases_due,
+	.releases_notice_due = sq_releases_notice_due,
+	.release_noticed = sq_release_noticed,
+	.release_publish = sq_release_publish,
+	.advisory_by_case = sq_advisory_by_case,
+	.advisory_get = sq_advisory_get,
+	.advisories = sq_advisories,
+	.advisory_update = sq_advisory_update,
+	.advisory_revisions = sq_advisory_revisions,
+	.subscriber_add = sq_subscriber_add,
+	.subscriber_confirm = sq_subscriber_confirm,
+	.subscriber_remove = sq_subscriber_remove,
+	.subscribers = sq_subscribers,
 };

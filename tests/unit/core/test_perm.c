@@ -48,6 +48,8 @@ static const struct {
 	{ ACT_TEST_SIGNOFF, "test.signoff", 0,	{ 0, 0, 1, 0, 1 } },
 	{ ACT_VERIFY_SEND, "verify.send", 0,	{ 1, 0, 0, 1, 1 } },
 	{ ACT_VERIFY_WAIVE, "verify.waive", 0,	{ 0, 0, 0, 1, 1 } },
+	{ ACT_RELEASE_VIEW, "release.view", 0,	{ 1, 1, 1, 1, 1 } },
+	{ ACT_RELEASE_MANAGE, "release.manage", 0, { 0, 0, 0, 1, 1 } },
 };
 
 static const struct {
