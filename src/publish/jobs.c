@@ -176,13 +176,7 @@ static void
 publish(struct store *st, const struct config *cfg,
     const struct store_release *r)
 {
-	struct store_case cases[64];
-	struct store_advisory adv;
 	struct store_actor sys = { 0, "system" };
-	struct summary s;
-	struct arena a;
-	struct buf b;
-	size_t nc, i;
 	int rc;
 
 	rc = store_release_publish(st, r->id, cfg->advisory_prefix,
@@ -194,8 +188,22 @@ publish(struct store *st, const struct config *cfg,
 		return;
 	}
 	log_info("release %lld published", (long long)r->id);
+	publish_announce(st, cfg, r->id);
+}
+
+void
+publish_announce(struct store *st, const struct config *cfg,
+    int64_t release_id)
+{
+	struct store_case cases[64];
+	struct store_advisory adv;
+	struct summary s;
+	struct arena a;
+	struct buf b;
+	size_t nc, i;
+
 	util_arena_init(&a, 0);
-	summarize(st, &a, r->id, &s, cases, &nc);
+	summarize(st, &a, release_id, &s, cases, &nc);
 	util_buf_init(&b, 64 * 1024);
 	util_buf_printf(&b, "A security release has been published: %d "
 	    "advisor%s.\n\n", s.n, s.n == 1 ? "y" : "ies");

@@ -2,12 +2,14 @@
  * staff pages and the JSON API alike.
  *
  * A release manager creates a release for one of the next windows of the
- * [release] calendar (core/calendar.h, loaded by publish/calendar_load.h), or an out-of-band release with a
- * written justification, and adds cases that passed the release gate
+ * [release] calendar (core/calendar.h, loaded by
+ * publish/calendar_load.h), or an out-of-band release with a written
+ * justification, and adds cases that passed the release gate
  * (state "ready", web_gate() open); each added case gets an advisory
  * draft pre-filled from the report.  A scheduled release is published at
  * its window by the worker; an out-of-band one when the release manager
- * says so ("Publish now").  Publishing gives every advisory its ID and
+ * says so ("Publish now"); either way subscribers get the release notice
+ * (publish/jobs.h).  Publishing gives every advisory its ID and
  * revision 1; a later change to a published advisory is a correction: a
  * new revision with a written summary, never a silent edit.
  *
@@ -35,6 +37,7 @@
 #include "util/log.h"
 #include "util/tz.h"
 #include "publish/calendar_load.h"
+#include "publish/jobs.h"
 #include "parse.h"
 #include "testing.h"
 
@@ -643,6 +646,7 @@ op_release_publish(struct req *r, const struct store_release *x,
 		web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
 		return STAFF_REPLIED;
 	}
+	publish_announce(r->app->store, cfg, x->id);
 	return STAFF_OK;
 }
 

@@ -23,12 +23,16 @@ Output: one line per test ("ok NAME" or "FAIL NAME: reason"), then
 exactly "N passed, M failed"; exit status 1 if anything failed.
 Environment: IT_ONLY=regex, IT_KEEP=1, IT_VERBOSE=1 as in test_testing.py.
 """
+import json
 import os
 import re
 import secrets
+import subprocess
 import sys
+import tempfile
 import time
 import traceback
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_testing as tt  # noqa: E402
@@ -374,6 +378,44 @@ def test_publish_flow():
     text = page("analyst", "/cases/%s" % tid)
     check('id="advisory-id"' in text and a["advisory_id"] in text and
           "/releases/%d" % rid in text, "the case page has no advisory box")
+    conformance(a["advisory_id"], 2)
+
+
+def node_check(script, path):
+    here = os.path.dirname(os.path.abspath(__file__))
+    r = subprocess.run(["node", os.path.join(here, script), path],
+                       cwd=os.path.dirname(here), stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=120)
+    out = r.stdout.decode(errors="replace")
+    check(r.returncode == 0 and "1 passed, 0 failed" in out,
+          "%s:\n%s" % (script, out[-3000:]))
+
+
+def conformance(aid, revisions):
+    """The published CSAF document passes the OASIS validator (strict
+    schema, mandatory tests) with one revision_history entry per
+    revision; the CVE record of `vigil export cve` passes the CVE JSON 5
+    schema."""
+    r = tt.curl("/advisories/%s.json" % aid)
+    eq(r.status, 200, "GET /advisories/%s.json" % aid)
+    doc = r.json()
+    tr = doc["document"]["tracking"]
+    eq((tr["id"], tr["version"], [x["number"] for x in
+                                  tr["revision_history"]]),
+       (aid, str(revisions), [str(i + 1) for i in range(revisions)]),
+       "tracking of %s" % aid)
+    d = tempfile.mkdtemp(dir=tt.SRV.tmp)
+    with open(os.path.join(d, aid.lower() + ".json"), "wb") as f:
+        f.write(r.body)
+    node_check("csaf_validate.mjs", d)
+    rc, out, err = tt.SRV.cli(["export", "cve", "--advisory", aid])
+    eq(rc, 0, "vigil export cve: %s" % err)
+    rec = json.loads(out)
+    d = tempfile.mkdtemp(dir=tt.SRV.tmp)
+    with open(os.path.join(d, rec["cveMetadata"]["cveId"] + ".json"),
+              "w") as f:
+        f.write(out)
+    node_check("cve_validate.mjs", d)
 
 
 def test_scheduled_release():
@@ -472,10 +514,120 @@ def test_permissions():
 # The runner
 
 
+def subscribe(email):
+    """A confirmed subscriber through the public pages; its token."""
+    body = urllib.parse.urlencode([("email", email)]).encode()
+    r = tt.curl("/subscribe", data=body,
+                ctype="application/x-www-form-urlencoded")
+    eq(r.status, 200, "POST /subscribe %s" % email)
+    tok = tt.sql("SELECT token FROM subscribers WHERE email = '%s'" %
+                 email)[0]["token"]
+    eq(tt.curl("/subscribe/confirm/" + tok).status, 200, "confirm")
+    return tok
+
+
+def sub_mails(kind, since):
+    return {m["to_addr"]: m["body"] for m in tt.sql(
+        "SELECT to_addr, body FROM outbox WHERE kind = '%s' AND id > %d" %
+        (kind, since))}
+
+
+def outbox_max():
+    return tt.sql("SELECT coalesce(max(id), 0) AS n FROM outbox")[0]["n"]
+
+
+def test_subscribers():
+    """Advance notice without details to confirmed subscribers who want
+    the product; the release notice with links at publication, timed or
+    by hand; an unsubscribed address gets nothing more."""
+    tt.setup()
+    tok = {who: subscribe("%s-%s@it.example" % (who, secrets.token_hex(2)))
+           for who in ("all", "tp", "other", "gone")}
+    addr = {who: tt.sql("SELECT email FROM subscribers WHERE token = '%s'" %
+                        t)[0]["email"] for who, t in tok.items()}
+    # test setup: per-product choices (the form offers known products)
+    tt.sql_write("UPDATE subscribers SET products = 'libtinyparse' WHERE "
+                 "token = '%s'" % tok["tp"])
+    tt.sql_write("UPDATE subscribers SET products = 'Some Other Product' "
+                 "WHERE token = '%s'" % tok["other"])
+    eq(tt.curl("/unsubscribe/" + tok["gone"], data=b"List-Unsubscribe="
+               b"One-Click", ctype="application/x-www-form-urlencoded")
+       .status, 200, "unsubscribe")
+    # an unconfirmed one
+    r = tt.curl("/subscribe", data=b"email=pending%40it.example",
+                ctype="application/x-www-form-urlencoded")
+    eq(r.status, 200, "POST /subscribe (unconfirmed)")
+    wins = api_ok("release_manager", "/api/v1/releases")["windows"]
+    free = [w for w in wins if not w.get("release_id")]
+    check(free, "no free window: %r" % wins)
+    rel = api_ok("release_manager", "/api/v1/releases",
+                 {"kind": "scheduled", "window": free[-1]["at"]})
+    rid = rel["id"]
+    tid = ready_case("subscribers")
+    api_ok("release_manager", "/api/v1/releases/%d/cases" % rid,
+           {"case": tid})
+    title = tt.case_row(tid)["title"]
+    api_ok("release_manager", "/api/v1/cases/%s/advisory" % tid,
+           {"cve": "CVE-2026-54321", "restart_required": "machine"},
+           method="PUT")
+    mark = outbox_max()
+    worker()
+    eq(sub_mails("release_notice", mark), {}, "a notice before its date")
+    # test setup: the notice date has come
+    tt.sql_write("UPDATE releases SET notice_at = strftime('%%s','now') - 60"
+                 " WHERE id = %d" % rid)
+    worker()
+    m = sub_mails("release_notice", mark)
+    eq(sorted(m), sorted([addr["all"], addr["tp"]]), "advance notice to")
+    for who in ("all", "tp"):
+        b = m[addr[who]]
+        for want in ("Advisories: 1", "Restart required: yes",
+                     "libtinyparse", "/unsubscribe/" + tok[who],
+                     "Highest severity:"):
+            check(want in b, "%r not in the notice: %r" % (want, b))
+        for secret in (title, tid, "CVE-2026-54321", "CWE-121",
+                       "tp_parse_header", "stack buffer", "64-byte"):
+            check(secret not in b, "the notice tells %r: %r" % (secret, b))
+    check(tt.sql("SELECT noticed_at FROM releases WHERE id = %d" %
+                 rid)[0]["noticed_at"], "noticed_at not set")
+    mark = outbox_max()
+    worker()
+    eq(sub_mails("release_notice", mark), {}, "the notice sent twice")
+    # the window: published, the release notice with links
+    tt.sql_write("UPDATE releases SET window_at = strftime('%%s','now') - 60"
+                 " WHERE id = %d" % rid)
+    worker()
+    adv = api_ok("analyst", "/api/v1/cases/%s/advisory" % tid)["advisory_id"]
+    m = sub_mails("release_published", mark)
+    eq(sorted(m), sorted([addr["all"], addr["tp"]]), "release notice to")
+    for who in ("all", "tp"):
+        b = m[addr[who]]
+        for want in ("/advisories/" + adv, "/unsubscribe/" + tok[who]):
+            check(want in b, "%r not in the release notice: %r" % (want, b))
+    # published by hand (out of band): subscribers are told too, and an
+    # address that unsubscribes from that mail gets nothing more
+    eq(tt.curl("/unsubscribe/" + tok["all"], data=b"List-Unsubscribe="
+               b"One-Click", ctype="application/x-www-form-urlencoded")
+       .status, 200, "unsubscribe from the mail")
+    oob = oob_release()["id"]
+    tid2 = ready_case("subscribers-oob")
+    api_ok("release_manager", "/api/v1/releases/%d/cases" % oob,
+           {"case": tid2})
+    mark = outbox_max()
+    api_ok("release_manager", "/api/v1/releases/%d/publish" % oob, {})
+    m = sub_mails("release_published", mark)
+    eq(sorted(m), [addr["tp"]], "out-of-band release notice to")
+    adv2 = api_ok("analyst", "/api/v1/cases/%s/advisory" % tid2)
+    check("/advisories/" + adv2["advisory_id"] in m[addr["tp"]],
+          "no link in the out-of-band release notice")
+    eq(sub_mails("release_notice", mark), {},
+       "an advance notice for an out-of-band release")
+
+
 TESTS = [
     "test_windows", "test_out_of_band_needs_justification",
     "test_not_ready_case_refused", "test_publish_flow",
-    "test_scheduled_release", "test_permissions",
+    "test_scheduled_release", "test_subscribers", "test_permissions",
 ]
 
 

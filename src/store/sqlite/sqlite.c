@@ -572,7 +572,7 @@ static const char *const qsql[Q__MAX] = {
 	    "r.justification, r.created_by, r.created_at, " \
 	    "coalesce(r.published_at, 0), coalesce(r.noticed_at, 0), " \
 	    "(SELECT count(*) FROM cases WHERE release_id = r.id) " \
-	    "FROM releases r " "WHERE r.status = 'planned' AND r.noticed_at IS NULL "
+	    "FROM releases r " "WHERE r.status = 'planned' AND r.kind = 'scheduled' AND r.noticed_at IS NULL "
 	    "AND r.notice_at <= ?2 ORDER BY r.window_at",
 	[Q_REL_NOTICED] =
 	    "UPDATE releases SET noticed_at = ?2 WHERE id = ?1",
