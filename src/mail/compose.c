@@ -664,6 +664,17 @@ check_out(struct arena *a, const struct mail_out *m, char **from_name,
 			if (!g_ascii_isalnum(*p) && *p != '-')
 				return "bad Auto-Submitted";
 	}
+	if (m->list_unsubscribe != NULL) {
+		if ((why = text_check(m->list_unsubscribe, 900)) != NULL)
+			return why;
+		if (strncmp(m->list_unsubscribe, "https://", 8) != 0 &&
+		    strncmp(m->list_unsubscribe, "http://", 7) != 0)
+			return "bad List-Unsubscribe";
+		for (p = m->list_unsubscribe; *p != '\0'; p++)
+			if ((unsigned char)*p <= 0x20 || (unsigned char)*p >=
+			    0x7f || *p == '<' || *p == '>' || *p == ',')
+				return "bad List-Unsubscribe";
+	}
 	if ((why = text_check(m->loop_id, MAX_LOOP)) != NULL)
 		return why;
 	for (p = m->loop_id; *p != '\0'; p++)
@@ -775,6 +786,17 @@ mail_compose(struct arena *a, const struct mail_out *m, char **out,
 	if (m->auto_submitted != NULL)
 		g_mime_object_set_header(GMIME_OBJECT(msg), "Auto-Submitted",
 		    m->auto_submitted, NULL);
+	if (m->list_unsubscribe != NULL) {
+		if ((v = util_arena_printf(a, "<%s>", m->list_unsubscribe)) ==
+		    NULL) {
+			*why = "out of memory";
+			goto out;
+		}
+		g_mime_object_set_header(GMIME_OBJECT(msg), "List-Unsubscribe",
+		    v, NULL);
+		g_mime_object_set_header(GMIME_OBJECT(msg),
+		    "List-Unsubscribe-Post", "List-Unsubscribe=One-Click", NULL);
+	}
 	g_mime_object_set_header(GMIME_OBJECT(msg), "X-Vigil-Loop", m->loop_id,
 	    NULL);
 	g_mime_message_set_mime_part(msg, enc != NULL ? enc : body);

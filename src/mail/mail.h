@@ -102,6 +102,8 @@ struct mail_out {
 	const char	*references;	/* space-separated ids without <>, or NULL */
 	const char	*auto_submitted;/* "auto-replied", "auto-generated" or NULL */
 	const char	*loop_id;	/* value of X-Vigil-Loop (our instance id) */
+	const char	*list_unsubscribe;/* http(s) URL for List-Unsubscribe
+					 * (+ RFC 8058 one-click), or NULL */
 	const char	*body;		/* text/plain UTF-8 */
 	const char	*pgp_key;	/* recipient's armored public key, or NULL */
 	const char	*gnupg_home;	/* for encryption; NULL = a temporary one */

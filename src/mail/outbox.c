@@ -277,6 +277,17 @@ deliver(struct store *st, const struct config *cfg, const struct mail_smtp *smtp
 	m.auto_submitted = strcmp(o->kind, "ack") == 0 ? "auto-replied" :
 	    strcmp(o->kind, "status") == 0 ? "auto-generated" : NULL;
 	m.loop_id = cfg->mail_domain;
+	/* mails to subscribers carry their unsubscribe link (the token is
+	 * the row's secret, cleared once the mail is sent) */
+	if ((strcmp(o->kind, "release_notice") == 0 ||
+	    strcmp(o->kind, "release_published") == 0 ||
+	    strcmp(o->kind, "subscribe_confirm") == 0) &&
+	    o->secret[0] != '\0' && (strncmp(cfg->base_url, "https://", 8)
+	    == 0 || strncmp(cfg->base_url, "http://", 7) == 0)) {
+		m.list_unsubscribe = util_arena_printf(&a, "%s/unsubscribe/%s",
+		    cfg->base_url, o->secret);
+		m.auto_submitted = "auto-generated";
+	}
 	m.body = body;
 	m.pgp_key = o->pgp_key[0] ? o->pgp_key : NULL;
 	m.gnupg_home = NULL;	/* a throw-away keyring per message */

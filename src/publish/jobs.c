@@ -136,7 +136,7 @@ mail_subscribers(struct store *st, const struct config *cfg, struct arena *a,
 		o.to_name = "";
 		o.pgp_key = "";
 		o.body = body ? body : text;
-		o.secret = "";
+		o.secret = subs[i].token;	/* List-Unsubscribe */
 		o.message_id = msgid;
 		store_outbox_add(st, &o, time(NULL));
 	}

@@ -1719,6 +1719,36 @@ def test_server_worker_thread_delivers():
 # ---------------------------------------------------------------------------
 # The runner
 
+def test_subscriber_mail_has_list_unsubscribe():
+    """A mail to a subscriber (here the confirmation) carries
+    List-Unsubscribe with its own link and the RFC 8058 one-click header;
+    the POST a mail client sends for it unsubscribes; the token leaves the
+    outbox once sent."""
+    addr = "it-admin-%s@corp.example" % secrets.token_hex(3)
+    r = curl("/subscribe", data=("email=" + addr).encode(),
+             ctype="application/x-www-form-urlencoded")
+    eq(r.status, 200, "POST /subscribe")
+    tok = sql("SELECT token FROM subscribers WHERE email = %s" %
+              q(addr))[0]["token"]
+    m = one_mail_to(addr, deliver())
+    base = "http://127.0.0.1:%d" % E.web_port
+    eq((m.h("List-Unsubscribe") or "").strip(),
+       "<%s/unsubscribe/%s>" % (base, tok), "List-Unsubscribe")
+    eq((m.h("List-Unsubscribe-Post") or "").strip(),
+       "List-Unsubscribe=One-Click", "List-Unsubscribe-Post")
+    eq((m.h("Auto-Submitted") or "").strip(), "auto-generated",
+       "Auto-Submitted")
+    check("/subscribe/confirm/" + tok in m.body(), "no confirm link")
+    row = outbox_for(addr)[0]
+    eq((row["kind"], row["status"], row["secret"]),
+       ("subscribe_confirm", "sent", ""), "the outbox row after sending")
+    r = curl("/unsubscribe/" + tok, data=b"List-Unsubscribe=One-Click",
+             ctype="application/x-www-form-urlencoded")
+    eq(r.status, 200, "one-click POST")
+    check(sql("SELECT unsubscribed_at FROM subscribers WHERE token = %s" %
+              q(tok))[0]["unsubscribed_at"], "not unsubscribed")
+
+
 TESTS = [
     "test_plain_report_by_pipe", "test_product_recognised",
     "test_html_only_mail", "test_garbage_kept_raw_and_flagged",
@@ -1752,6 +1782,7 @@ TESTS = [
     "test_odd_message_id_does_not_stop_the_ack",
     "test_two_instances_wired_together", "test_mbox_import",
     "test_mbox_import_crlf", "test_server_worker_thread_delivers",
+    "test_subscriber_mail_has_list_unsubscribe",
 ]
 
 

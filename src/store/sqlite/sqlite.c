@@ -4326,7 +4326,7 @@ sub_add_fn(struct conn *c, void *p)
 	bind_text(st, 5, "");
 	bind_text(st, 6, "");
 	bind_text(st, 7, a->body);
-	bind_text(st, 8, "");
+	bind_text(st, 8, a->token);	/* for List-Unsubscribe */
 	bind_text(st, 9, a->msgid);
 	return step_done(c, Q_OUTBOX_ADD, "confirmation mail");
 }

@@ -299,11 +299,11 @@ test_body(void **state)
 }
 
 enum field { F_SUBJECT, F_TO_NAME, F_FROM, F_TO, F_REPLY_TO, F_MSGID,
-    F_IRT, F_REFS, F_LOOP, F_AUTO, F__MAX };
+    F_IRT, F_REFS, F_LOOP, F_AUTO, F_UNSUB, F__MAX };
 
 static const char *const field_names[F__MAX] = { "subject", "to_name",
     "from", "to", "reply_to", "message_id", "in_reply_to", "references",
-    "loop_id", "auto_submitted" };
+    "loop_id", "auto_submitted", "list_unsubscribe" };
 
 static void
 set_field(struct mail_out *m, enum field f, const char *v)
@@ -319,6 +319,7 @@ set_field(struct mail_out *m, enum field f, const char *v)
 	case F_REFS: m->references = v; break;
 	case F_LOOP: m->loop_id = v; break;
 	case F_AUTO: m->auto_submitted = v; break;
+	case F_UNSUB: m->list_unsubscribe = v; break;
 	default: fail();
 	}
 }
@@ -344,6 +345,9 @@ with_payload(struct arena *a, enum field f, const char *payload)
 		return util_arena_printf(a, "auto-replied%s", payload);
 	case F_LOOP:
 		return util_arena_printf(a, "vigil-1%s", payload);
+	case F_UNSUB:
+		return util_arena_printf(a, "https://vigil.example/unsubscribe/"
+		    "tok%s", payload);
 	default:
 		return util_arena_printf(a, "[VIGIL-1] hi%s", payload);
 	}
@@ -397,7 +401,7 @@ test_injection(void **state)
 			assert_non_null(why);
 			if (i < 8 && f != F_FROM && f != F_TO && f != F_REPLY_TO
 			    && f != F_MSGID && f != F_IRT && f != F_REFS &&
-			    f != F_AUTO && f != F_LOOP)
+			    f != F_AUTO && f != F_LOOP && f != F_UNSUB)
 				assert_non_null(strstr(why, "CR or LF"));
 		}
 	}
@@ -608,6 +612,54 @@ test_ids(void **state)
 	base(&m);
 	m.auto_submitted = "auto-replied; x=y";
 	assert_int_equal(mail_compose(&a, &m, &out, &n, &why), -1);
+	util_arena_release(&a);
+}
+
+/* Mails to subscribers: List-Unsubscribe with the link in angle brackets
+ * and the RFC 8058 one-click header; only http(s) URLs without spaces,
+ * brackets or commas (one URL, no injected second one). */
+static void
+test_list_unsubscribe(void **state)
+{
+	static const char *const bad[] = {
+		"mailto:unsub@example.org", "javascript:alert(1)",
+		"https://a.example/u>, <https://evil.example/",
+		"https://a.example/u,https://evil.example/",
+		"https://a.example/a b", "", "https://a.example/\x7f",
+	};
+	struct arena a;
+	struct mail_out m;
+	GMimeMessage *msg;
+	const char *why, *h;
+	char *out;
+	size_t n, i;
+
+	(void)state;
+	util_arena_init(&a, 0);
+	base(&m);
+	assert_int_equal(mail_compose(&a, &m, &out, &n, &why), 0);
+	assert_null(strstr(out, "List-Unsubscribe"));
+	m.list_unsubscribe = "https://vigil.example/unsubscribe/"
+	    "AbC_dEf-0123456789abcdefghijklmnopqrstuvwxyz";
+	assert_int_equal(mail_compose(&a, &m, &out, &n, &why), 0);
+	msg = parse(out, n);
+	h = g_mime_object_get_header(GMIME_OBJECT(msg), "List-Unsubscribe");
+	assert_non_null(h);
+	assert_string_equal(h, "<https://vigil.example/unsubscribe/"
+	    "AbC_dEf-0123456789abcdefghijklmnopqrstuvwxyz>");
+	h = g_mime_object_get_header(GMIME_OBJECT(msg),
+	    "List-Unsubscribe-Post");
+	assert_non_null(h);
+	assert_string_equal(h, "List-Unsubscribe=One-Click");
+	g_object_unref(msg);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		base(&m);
+		m.list_unsubscribe = bad[i];
+		if (mail_compose(&a, &m, &out, &n, &why) != -1) {
+			print_error("accepted List-Unsubscribe %zu\n", i);
+			fail();
+		}
+	}
 	util_arena_release(&a);
 }
 
@@ -1091,6 +1143,7 @@ main(void)
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_message_id),
+		cmocka_unit_test(test_list_unsubscribe),
 	};
 	const struct CMUnitTest pgp_tests[] = {
 		cmocka_unit_test(test_encrypt),
