@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "publish/calendar_load.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -149,15 +150,31 @@ notice(struct store *st, const struct config *cfg, const struct store_release *r
 	struct summary s;
 	struct arena a;
 	size_t nc;
-	char when[64];
+	struct calendar_loaded cl;
+	char when[128], err[256];
 	struct tm tm;
 	time_t t = r->window_at;
+	int off = 0;
 	const char *text;
 
 	util_arena_init(&a, 0);
 	summarize(st, &a, r->id, &s, cases, &nc);
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+	/* the window in the release calendar's zone, as /releases shows it */
+	if (calendar_load(cfg, &cl, err, sizeof(err)) == 0 &&
+	    util_tz_offset_at(cl.zone, r->window_at, &off) == 0) {
+		t = (time_t)(r->window_at + off);
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+		snprintf(when + strlen(when), sizeof(when) - strlen(when),
+		    " %s (UTC%c%02d:%02d)", cfg->release_zone, off < 0 ? '-' :
+		    '+', (off < 0 ? -off : off) / 3600,
+		    (off < 0 ? -off : off) / 60 % 60);
+	} else {
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+	}
+	if (cl.zone != NULL)
+		calendar_loaded_free(&cl);
 	text = util_arena_printf(&a, "Advance notice: security release on "
 	    "%s.\n\nAdvisories: %d\nHighest severity: %s\nAffected products: "
 	    "%s\nRestart required: %s\n\nDetails are published with the "

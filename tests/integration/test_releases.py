@@ -583,7 +583,8 @@ def test_subscribers():
         b = m[addr[who]]
         for want in ("Advisories: 1", "Restart required: yes",
                      "libtinyparse", "/unsubscribe/" + tok[who],
-                     "Highest severity:"):
+                     "Highest severity:",
+                     "10:00 America/Los_Angeles (UTC-0"):
             check(want in b, "%r not in the notice: %r" % (want, b))
         for secret in (title, tid, "CVE-2026-54321", "CWE-121",
                        "tp_parse_header", "stack buffer", "64-byte"):
