@@ -181,11 +181,14 @@ notice(struct store *st, const struct config *cfg, const struct store_release *r
 	    "release; the calendar of releases is at %s/releases.ics.",
 	    when, s.n, severity_word(s.top), s.products[0] ? s.products :
 	    "(none yet)", s.restart ? "yes" : "no", cfg->base_url);
-	if (text != NULL && s.n > 0)
+	/* A release with no case yet is noticed when its first case comes
+	 * (late, but IT staff still hear of it before the window). */
+	if (text != NULL && s.n > 0) {
 		mail_subscribers(st, cfg, &a, &s, "release_notice", text);
-	store_release_noticed(st, r->id, time(NULL));
-	log_info("release %lld: advance notice (%d advisories)",
-	    (long long)r->id, s.n);
+		store_release_noticed(st, r->id, time(NULL));
+		log_info("release %lld: advance notice (%d advisories)",
+		    (long long)r->id, s.n);
+	}
 	util_arena_release(&a);
 }
 

@@ -563,6 +563,17 @@ def test_subscribers():
     rel = api_ok("release_manager", "/api/v1/releases",
                  {"kind": "scheduled", "window": free[-1]["at"]})
     rid = rel["id"]
+    # test setup: the notice date has come before any case was added:
+    # nothing to say yet, and the notice is not used up
+    tt.sql_write("UPDATE releases SET notice_at = strftime('%%s','now') - 60"
+                 " WHERE id = %d" % rid)
+    mark = outbox_max()
+    worker()
+    eq(sub_mails("release_notice", mark), {}, "a notice of an empty release")
+    eq(tt.sql("SELECT noticed_at FROM releases WHERE id = %d" %
+              rid)[0]["noticed_at"], None, "an empty release marked noticed")
+    tt.sql_write("UPDATE releases SET notice_at = strftime('%%s','now') + "
+                 "86400 WHERE id = %d" % rid)
     tid = ready_case("subscribers")
     api_ok("release_manager", "/api/v1/releases/%d/cases" % rid,
            {"case": tid})
