@@ -1,5 +1,5 @@
 // cve_validate.mjs — checks CVE records against the bundled CVE JSON 5.x
-// schema (draft-07), read in place from ../shared/data/cve-schema/
+// schema (draft-07), read in place from tests/data/cve-schema/
 // CVE_Record_Format_bundled.json next to the repository root, or from the
 // file named by $CVE_SCHEMA.
 //
@@ -10,8 +10,8 @@
 // usage: node tests/integration/cve_validate.mjs FILE|DIR ...
 //   (a DIR stands for the *.json files directly inside it)
 // Prints one line per file (+ its errors), ends with "N passed, M failed",
-// exits 1 when a file failed or nothing was checked, 77 (skip) when the
-// schema is missing.
+// exits 1 when a file failed or nothing was checked, 2 when the schema
+// is missing (it ships in tests/data).
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -20,12 +20,12 @@ import addFormats from 'ajv-formats'
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const schemaPath = process.env.CVE_SCHEMA ||
-  join(repo, '..', 'shared', 'data', 'cve-schema',
+  join(repo, 'tests', 'data', 'cve-schema',
     'CVE_Record_Format_bundled.json')
 
 if (!existsSync(schemaPath)) {
-  console.log(`SKIP: CVE schema not found at ${schemaPath} (set CVE_SCHEMA)`)
-  process.exit(77)
+  console.log(`FAIL: CVE schema not found at ${schemaPath} (set CVE_SCHEMA)`)
+  process.exit(2)
 }
 const schema = JSON.parse(readFileSync(schemaPath, 'utf8'))
 if (schema.$schema && !schema.$schema.includes('draft-07')) {

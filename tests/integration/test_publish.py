@@ -9,7 +9,7 @@ usage: python3 tests/integration/test_publish.py [PUBLISH_MAIN]
 PUBLISH_MAIN is the driver built from tests/unit/publish/publish_main.c;
 without it the test builds one with gcc (ASan/UBSan) into a temporary
 directory.  Needs node and tests/node_modules (npm install in tests/).
-The CVE schema is read from ../shared/data/cve-schema (or $CVE_SCHEMA).
+The CVE schema is read from tests/data/cve-schema (or $CVE_SCHEMA).
 
 Output: one line per step ("ok NAME" or "FAIL NAME: reason") with the
 validators' own output, then exactly "N passed, M failed"; exit status 1
