@@ -2185,8 +2185,9 @@ sq_login_failure_add(void *p, const char *key, time_t now)
 	return simple_write(p, &a);
 }
 
+/* The count of statement q's rows for (key, since); -1 on error. */
 static int
-sq_login_failures(void *p, const char *key, time_t since)
+count_since(void *p, enum q q, const char *key, time_t since)
 {
 	struct sq *s = p;
 	struct conn *c;
@@ -2195,7 +2196,7 @@ sq_login_failures(void *p, const char *key, time_t since)
 
 	if ((c = acquire(s)) == NULL)
 		return -1;
-	st = c->st[Q_LOGIN_FAIL_COUNT];
+	st = c->st[q];
 	bind_text(st, 1, key);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -2203,6 +2204,12 @@ sq_login_failures(void *p, const char *key, time_t since)
 	sqlite3_reset(st);
 	release(s, c);
 	return n;
+}
+
+static int
+sq_login_failures(void *p, const char *key, time_t since)
+{
+	return count_since(p, Q_LOGIN_FAIL_COUNT, key, since);
 }
 
 static int
@@ -2894,21 +2901,7 @@ sq_case_by_message_id(void *p, const char *msgid, int64_t *case_id)
 static int
 sq_autoreplies_since(void *p, const char *addr, time_t since)
 {
-	struct sq *s = p;
-	struct conn *c;
-	sqlite3_stmt *st;
-	int n = -1;
-
-	if ((c = acquire(s)) == NULL)
-		return -1;
-	st = c->st[Q_AUTOREPLIES];
-	bind_text(st, 1, addr);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	release(s, c);
-	return n;
+	return count_since(p, Q_AUTOREPLIES, addr, since);
 }
 
 static int
