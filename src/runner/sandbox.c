@@ -80,6 +80,7 @@
  */
 #include <sys/types.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
@@ -847,11 +848,27 @@ runner_read_file(int dirfd, const char *name, size_t max, char **out,
 /* ------------------------------------------------------------------ */
 /* bwrap arguments */
 
+#define MAX_RO_BINDS	8
+
+/* bwrap's argument vector and the strings it points into.
+ *
+ * When the supervisor is root and drops to the sandbox uid before bwrap,
+ * a read-only bind below a directory that uid cannot search (a 0700 home,
+ * mktemp -d) would be out of bwrap's reach.  So the binds are staged:
+ * the grandchild, still root, enters a private mount namespace and
+ * bind-mounts each source on an empty directory next to the workdir
+ * (which the sandbox uid can reach), and bwrap binds from there onto the
+ * original path.  The host never sees those mounts. */
 struct args {
 	const char	**v;
 	size_t		  n, max;
 	char		  sizebuf[32], fdbuf[16], infobuf[16], uidbuf[16];
 	char		  links[4][PATH_MAX];
+	int		  staged;
+	size_t		  nstage;
+	const char	 *stagesrc[MAX_RO_BINDS];
+	char		  stage[PATH_MAX];
+	char		  stagedir[MAX_RO_BINDS][PATH_MAX];
 };
 
 static void
@@ -951,7 +968,9 @@ build_argv(struct args *a, const char *const argv[], const char *workdir,
 	add(a, "--tmpfs"); add(a, "/tmp");
 	add(a, "--bind"); add(a, workdir); add(a, "/work");
 	for (i = 0; i < nb; i++) {
-		add(a, "--ro-bind"); add(a, ro_binds[i]); add(a, ro_binds[i]);
+		add(a, "--ro-bind");
+		add(a, a->staged ? a->stagedir[i] : ro_binds[i]);
+		add(a, ro_binds[i]);
 	}
 	add(a, "--chdir"); add(a, "/work");
 	add(a, "--remount-ro"); add(a, "/");
@@ -1011,10 +1030,12 @@ child_fail(const char *msg)
 /* The grandchild: joins the cgroup, sets limits, drops uid, execs bwrap.
  * Between fork and exec: async-signal-safe calls only. */
 static void
-exec_bwrap(char *const *bargv, const struct runner_limits *lim,
+exec_bwrap(const struct args *a, const struct runner_limits *lim,
     const struct cgroup *cg, int mode, int devnull, int outw, int scfd,
     int infow, pid_t parent)
 {
+	char *const *bargv = (char *const *)a->v;
+	size_t k;
 	static char *const envp[] = { "PATH=/usr/bin:/bin", NULL };
 	int i;
 
@@ -1047,6 +1068,17 @@ exec_bwrap(char *const *bargv, const struct runner_limits *lim,
 	if (mode == RUNNER_MODE_DROP)
 		setlim(RLIMIT_NPROC, (rlim_t)lim->max_procs,
 		    (rlim_t)lim->max_procs);
+	if (a->staged) {
+		if (unshare(CLONE_NEWNS) == -1 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+			child_fail("bwrap: runner: cannot make a private mount "
+			    "namespace\n");
+		for (k = 0; k < a->nstage; k++)
+			if (mount(a->stagesrc[k], a->stagedir[k], NULL,
+			    MS_BIND | MS_REC, NULL) == -1)
+				child_fail("bwrap: runner: cannot stage a "
+				    "read-only bind\n");
+	}
 	if (mode == RUNNER_MODE_DROP || mode == RUNNER_MODE_BOTH) {
 		if (geteuid() == 0) {
 			gid_t g = RUNNER_SANDBOX_UID;
@@ -1072,7 +1104,7 @@ exec_bwrap(char *const *bargv, const struct runner_limits *lim,
  * reaps this process the whole sandbox is gone.  Exits with bwrap's status
  * (a signal N as 128+N, bwrap's own encoding). */
 static void
-child(char *const *bargv, const struct runner_limits *lim,
+child(const struct args *a, const struct runner_limits *lim,
     const struct cgroup *cg, int mode, int devnull, int outw, int scfd,
     int infow, pid_t parent)
 {
@@ -1088,7 +1120,7 @@ child(char *const *bargv, const struct runner_limits *lim,
 	if ((g = fork()) == -1)
 		child_fail("bwrap: runner: fork failed\n");
 	if (g == 0)
-		exec_bwrap(bargv, lim, cg, mode, devnull, outw, scfd, infow,
+		exec_bwrap(a, lim, cg, mode, devnull, outw, scfd, infow,
 		    me);
 	close(outw);
 	close(infow);
@@ -1218,6 +1250,58 @@ keep_output(struct runner_result *r, size_t *cap, size_t max,
 	return r->output_truncated ? -1 : 0;
 }
 
+/* The empty directories the binds are staged on: <workdir's parent>/
+ * .vigil-ro-XXXXXX/b<i>, reachable by the sandbox uid as the workdir is.
+ * 0, or -1 with r->error set (nothing left behind). */
+static int
+stage_binds(struct args *a, const char *workdir, const char *const *binds,
+    struct runner_result *r)
+{
+	const char *slash = strrchr(workdir, '/');
+	size_t i;
+
+	if (slash == NULL || (size_t)snprintf(a->stage, sizeof(a->stage),
+	    "%.*s/.vigil-ro-XXXXXX", (int)(slash - workdir), workdir) >=
+	    sizeof(a->stage) || mkdtemp(a->stage) == NULL) {
+		seterr(r, "cannot stage read-only binds next to %s: %s",
+		    workdir, strerror(errno));
+		a->stage[0] = '\0';
+		return -1;
+	}
+	a->staged = 1;
+	if (chmod(a->stage, 0755) == -1)
+		goto fail;
+	for (i = 0; binds[i] != NULL; i++) {
+		if ((size_t)snprintf(a->stagedir[i], sizeof(a->stagedir[i]),
+		    "%s/b%zu", a->stage, i) >= sizeof(a->stagedir[i])) {
+			errno = ENAMETOOLONG;
+			goto fail;
+		}
+		if (mkdir(a->stagedir[i], 0755) == -1)
+			goto fail;
+		a->stagesrc[i] = binds[i];
+		a->nstage = i + 1;
+	}
+	return 0;
+fail:
+	seterr(r, "cannot stage read-only binds in %s: %s", a->stage,
+	    strerror(errno));
+	return -1;
+}
+
+static void
+unstage_binds(struct args *a)
+{
+	size_t i;
+
+	if (!a->staged)
+		return;
+	for (i = 0; i < a->nstage; i++)
+		(void)rmdir(a->stagedir[i]);
+	(void)rmdir(a->stage);
+	a->staged = 0;
+}
+
 int
 runner_run(const char *const argv[], const char *workdir,
     const char *const *ro_binds, const struct runner_limits *limp,
@@ -1254,7 +1338,8 @@ runner_run(const char *const argv[], const char *workdir,
 		return -1;
 	}
 	for (i = 0; ro_binds != NULL && ro_binds[i] != NULL; i++)
-		if (!valid_bind(ro_binds[i])) {
+		if (!valid_bind(ro_binds[i]) || i == MAX_RO_BINDS ||
+		    stat(ro_binds[i], &st) == -1) {
 			seterr(r, "bad read-only bind %s", ro_binds[i]);
 			return -1;
 		}
@@ -1301,6 +1386,10 @@ runner_run(const char *const argv[], const char *workdir,
 		seterr(r, "fcntl: %s", strerror(errno));
 		goto out;
 	}
+	if ((mode == RUNNER_MODE_DROP || mode == RUNNER_MODE_BOTH) &&
+	    geteuid() == 0 && ro_binds != NULL && ro_binds[0] != NULL &&
+	    stage_binds(&a, workdir, ro_binds, r) == -1)
+		goto out;
 	if (build_argv(&a, argv, workdir, ro_binds, &lim, scfd, ip[1],
 	    mode) == -1) {
 		seterr(r, "too many arguments");
@@ -1314,7 +1403,7 @@ runner_run(const char *const argv[], const char *workdir,
 		goto out;
 	}
 	if (pid == 0)
-		child((char *const *)a.v, &lim, &cg, mode, devnull, pp[1],
+		child(&a, &lim, &cg, mode, devnull, pp[1],
 		    scfd, ip[1], getppid());
 	setpgid(pid, pid);	/* also done by the child; either wins */
 	r->pid = pid;
@@ -1451,6 +1540,7 @@ runner_run(const char *const argv[], const char *workdir,
 		close(devnull);
 	if (scfd != -1)
 		close(scfd);
+	unstage_binds(&a);
 	free(a.v);
 	return rc;
 }

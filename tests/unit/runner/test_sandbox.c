@@ -747,11 +747,51 @@ test_bad_setup(void **state)
 	}
 }
 
+/* A read-only bind below a directory the sandbox uid cannot search (a
+ * 0700 home, mktemp -d): the supervisor opens it, so the run still reads
+ * it; a missing bind is a clear error, not a failed run. */
+static void
+test_bind_under_private_dir(void **state)
+{
+	char priv[PATH_MAX / 2], src[PATH_MAX / 2 + 8], file[PATH_MAX];
+	char cmd[PATH_MAX + 8], wd[PATH_MAX];
+	const char *argv[] = { "sh", "-c", cmd, NULL };
+	const char *binds[] = { src, NULL };
+	struct runner_result r;
+	FILE *f;
+
+	(void)state;
+	SKIP_UNLESS_AVAILABLE();
+	snprintf(priv, sizeof(priv), "%s/private%u", base, nwork++);
+	assert_int_equal(mkdir(priv, 0700), 0);
+	snprintf(src, sizeof(src), "%s/src", priv);
+	assert_int_equal(mkdir(src, 0755), 0);
+	snprintf(file, sizeof(file), "%s/hello.txt", src);
+	assert_non_null(f = fopen(file, "w"));
+	fputs("hello from the source\n", f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(file, 0644), 0);
+	snprintf(cmd, sizeof(cmd), "cat %s", file);
+	new_workdir(wd, sizeof(wd));
+	if (runner_run(argv, wd, binds, NULL, &r) != 0)
+		fail_msg("runner_run: %s", r.error);
+	assert_true(r.exited);
+	assert_int_equal(r.exit_status, 0);
+	assert_non_null(strstr(r.output, "hello from the source"));
+	runner_result_release(&r);
+	/* a bind that does not exist: refused before anything runs */
+	snprintf(src, sizeof(src), "%s/gone", priv);
+	assert_int_equal(runner_run(argv, wd, binds, NULL, &r), -1);
+	assert_non_null(strstr(r.error, "gone"));
+	assert_null(r.output);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normal),
+		cmocka_unit_test(test_bind_under_private_dir),
 		cmocka_unit_test(test_env_cleared),
 		cmocka_unit_test(test_network),
 		cmocka_unit_test(test_write_outside),
