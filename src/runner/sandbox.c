@@ -853,12 +853,12 @@ runner_read_file(int dirfd, const char *name, size_t max, char **out,
 /* bwrap's argument vector and the strings it points into.
  *
  * When the supervisor is root and drops to the sandbox uid before bwrap,
- * a read-only bind below a directory that uid cannot search (a 0700 home,
- * mktemp -d) would be out of bwrap's reach.  So the binds are staged:
- * the grandchild, still root, enters a private mount namespace and
- * bind-mounts each source on an empty directory next to the workdir
- * (which the sandbox uid can reach), and bwrap binds from there onto the
- * original path.  The host never sees those mounts. */
+ * a workdir or read-only bind below a directory that uid cannot search (a
+ * 0700 home, mktemp -d) would be out of bwrap's reach.  So they are
+ * staged: the grandchild, still root, enters a private mount namespace
+ * and bind-mounts each on an empty directory of a fresh 0755 directory in
+ * /tmp, and bwrap binds from there.  The host never sees those mounts;
+ * the empty directories are removed after the run. */
 struct args {
 	const char	**v;
 	size_t		  n, max;
@@ -866,9 +866,9 @@ struct args {
 	char		  links[4][PATH_MAX];
 	int		  staged;
 	size_t		  nstage;
-	const char	 *stagesrc[MAX_RO_BINDS];
-	char		  stage[PATH_MAX];
-	char		  stagedir[MAX_RO_BINDS][PATH_MAX];
+	const char	 *stagesrc[MAX_RO_BINDS + 1];	/* [0]: workdir */
+	char		  stage[64];
+	char		  stagedir[MAX_RO_BINDS + 1][96];
 };
 
 static void
@@ -966,10 +966,11 @@ build_argv(struct args *a, const char *const argv[], const char *workdir,
 	add(a, "--perms"); add(a, "1777");
 	add(a, "--size"); add(a, a->sizebuf);
 	add(a, "--tmpfs"); add(a, "/tmp");
-	add(a, "--bind"); add(a, workdir); add(a, "/work");
+	add(a, "--bind"); add(a, a->staged ? a->stagedir[0] : workdir);
+	add(a, "/work");
 	for (i = 0; i < nb; i++) {
 		add(a, "--ro-bind");
-		add(a, a->staged ? a->stagedir[i] : ro_binds[i]);
+		add(a, a->staged ? a->stagedir[i + 1] : ro_binds[i]);
 		add(a, ro_binds[i]);
 	}
 	add(a, "--chdir"); add(a, "/work");
@@ -1250,41 +1251,40 @@ keep_output(struct runner_result *r, size_t *cap, size_t max,
 	return r->output_truncated ? -1 : 0;
 }
 
-/* The empty directories the binds are staged on: <workdir's parent>/
- * .vigil-ro-XXXXXX/b<i>, reachable by the sandbox uid as the workdir is.
- * 0, or -1 with r->error set (nothing left behind). */
+/* The empty directories the workdir (w) and the binds (b<i>) are staged
+ * on: /tmp/.vigil-stage-XXXXXX/, 0755.  0, or -1 with r->error set
+ * (nothing left behind). */
 static int
 stage_binds(struct args *a, const char *workdir, const char *const *binds,
     struct runner_result *r)
 {
-	const char *slash = strrchr(workdir, '/');
 	size_t i;
 
-	if (slash == NULL || (size_t)snprintf(a->stage, sizeof(a->stage),
-	    "%.*s/.vigil-ro-XXXXXX", (int)(slash - workdir), workdir) >=
-	    sizeof(a->stage) || mkdtemp(a->stage) == NULL) {
-		seterr(r, "cannot stage read-only binds next to %s: %s",
-		    workdir, strerror(errno));
+	snprintf(a->stage, sizeof(a->stage), "/tmp/.vigil-stage-XXXXXX");
+	if (mkdtemp(a->stage) == NULL) {
+		seterr(r, "cannot stage the sandbox's mounts in /tmp: %s",
+		    strerror(errno));
 		a->stage[0] = '\0';
 		return -1;
 	}
 	a->staged = 1;
 	if (chmod(a->stage, 0755) == -1)
 		goto fail;
-	for (i = 0; binds[i] != NULL; i++) {
-		if ((size_t)snprintf(a->stagedir[i], sizeof(a->stagedir[i]),
-		    "%s/b%zu", a->stage, i) >= sizeof(a->stagedir[i])) {
-			errno = ENAMETOOLONG;
-			goto fail;
-		}
+	for (i = 0; i == 0 || (binds != NULL && binds[i - 1] != NULL); i++) {
+		if (i == 0)
+			snprintf(a->stagedir[0], sizeof(a->stagedir[0]), "%s/w",
+			    a->stage);
+		else
+			snprintf(a->stagedir[i], sizeof(a->stagedir[i]),
+			    "%s/b%zu", a->stage, i - 1);
 		if (mkdir(a->stagedir[i], 0755) == -1)
 			goto fail;
-		a->stagesrc[i] = binds[i];
+		a->stagesrc[i] = i == 0 ? workdir : binds[i - 1];
 		a->nstage = i + 1;
 	}
 	return 0;
 fail:
-	seterr(r, "cannot stage read-only binds in %s: %s", a->stage,
+	seterr(r, "cannot stage the sandbox's mounts in %s: %s", a->stage,
 	    strerror(errno));
 	return -1;
 }
@@ -1387,8 +1387,7 @@ runner_run(const char *const argv[], const char *workdir,
 		goto out;
 	}
 	if ((mode == RUNNER_MODE_DROP || mode == RUNNER_MODE_BOTH) &&
-	    geteuid() == 0 && ro_binds != NULL && ro_binds[0] != NULL &&
-	    stage_binds(&a, workdir, ro_binds, r) == -1)
+	    geteuid() == 0 && stage_binds(&a, workdir, ro_binds, r) == -1)
 		goto out;
 	if (build_argv(&a, argv, workdir, ro_binds, &lim, scfd, ip[1],
 	    mode) == -1) {

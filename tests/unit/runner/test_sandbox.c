@@ -747,14 +747,14 @@ test_bad_setup(void **state)
 	}
 }
 
-/* A read-only bind below a directory the sandbox uid cannot search (a
- * 0700 home, mktemp -d): the supervisor opens it, so the run still reads
- * it; a missing bind is a clear error, not a failed run. */
+/* A workdir and a read-only bind below a directory the sandbox uid cannot
+ * search (a 0700 home, mktemp -d): the run still reads the one and writes
+ * the other; a missing bind is a clear error, not a failed run. */
 static void
 test_bind_under_private_dir(void **state)
 {
 	char priv[PATH_MAX / 2], src[PATH_MAX / 2 + 8], file[PATH_MAX];
-	char cmd[PATH_MAX + 8], wd[PATH_MAX];
+	char cmd[2 * PATH_MAX], wd[PATH_MAX / 2 + 8];
 	const char *argv[] = { "sh", "-c", cmd, NULL };
 	const char *binds[] = { src, NULL };
 	struct runner_result r;
@@ -771,14 +771,18 @@ test_bind_under_private_dir(void **state)
 	fputs("hello from the source\n", f);
 	assert_int_equal(fclose(f), 0);
 	assert_int_equal(chmod(file, 0644), 0);
-	snprintf(cmd, sizeof(cmd), "cat %s", file);
-	new_workdir(wd, sizeof(wd));
+	snprintf(cmd, sizeof(cmd), "cat %s && echo built > /work/out", file);
+	/* the workdir is below the private directory too */
+	snprintf(wd, sizeof(wd), "%s/work", priv);
+	assert_int_equal(mkdir(wd, 0755), 0);
 	if (runner_run(argv, wd, binds, NULL, &r) != 0)
 		fail_msg("runner_run: %s", r.error);
 	assert_true(r.exited);
 	assert_int_equal(r.exit_status, 0);
 	assert_non_null(strstr(r.output, "hello from the source"));
 	runner_result_release(&r);
+	snprintf(file, sizeof(file), "%s/out", wd);
+	assert_int_equal(access(file, F_OK), 0);
 	/* a bind that does not exist: refused before anything runs */
 	snprintf(src, sizeof(src), "%s/gone", priv);
 	assert_int_equal(runner_run(argv, wd, binds, NULL, &r), -1);
