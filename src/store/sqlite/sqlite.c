@@ -798,22 +798,42 @@ conn_open(struct conn *c, const char *path)
 	return 0;
 }
 
+/* Checks that every statement prepares (a typo or a stale schema stops
+ * the start) and keeps none: statements are prepared on first use per
+ * connection (stmt()), so an idle server holds only those it ran. */
 static int
 conn_prepare(struct conn *c)
 {
+	sqlite3_stmt *st;
 	int i;
 
 	for (i = 0; i < Q__MAX; i++) {
 		assert(qsql[i] != NULL);
-		if (sqlite3_prepare_v3(c->db, qsql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &c->st[i], NULL) != SQLITE_OK) {
+		if (sqlite3_prepare_v2(c->db, qsql[i], -1, &st, NULL) !=
+		    SQLITE_OK) {
 			log_err("sqlite: preparing statement %d: %s", i,
 			    sqlite3_errmsg(c->db));
 			return -1;
 		}
+		sqlite3_finalize(st);
 	}
 	c->prepared = 1;
 	return 0;
+}
+
+/* Statement q of connection c, prepared on first use; NULL (logged) only
+ * when SQLite runs out of memory, since every statement prepared at open
+ * (a NULL statement makes the SQLite calls fail with SQLITE_MISUSE). */
+static sqlite3_stmt *
+stmt(struct conn *c, enum q q)
+{
+	if (c->st[q] == NULL && sqlite3_prepare_v3(c->db, qsql[q], -1,
+	    SQLITE_PREPARE_PERSISTENT, &c->st[q], NULL) != SQLITE_OK) {
+		log_err("sqlite: preparing statement %d: %s", (int)q,
+		    sqlite3_errmsg(c->db));
+		c->st[q] = NULL;
+	}
+	return c->st[q];
 }
 
 static int
@@ -931,10 +951,6 @@ acquire(struct sq *s)
 	c = s->free_list;
 	s->free_list = c->next_free;
 	pthread_mutex_unlock(&s->mtx);
-	if (!c->prepared && conn_prepare(c) == -1) {
-		release(s, c);
-		return NULL;
-	}
 	return c;
 }
 
@@ -943,10 +959,11 @@ release(struct sq *s, struct conn *c)
 {
 	int i;
 
-	for (i = 0; i < Q__MAX && c->prepared; i++) {
-		sqlite3_reset(c->st[i]);
-		sqlite3_clear_bindings(c->st[i]);
-	}
+	for (i = 0; i < Q__MAX; i++)
+		if (c->st[i] != NULL) {
+			sqlite3_reset(c->st[i]);
+			sqlite3_clear_bindings(c->st[i]);
+		}
 	for (i = 0; i < QV_MAX; i++)
 		if (c->qv[i] != NULL) {
 			sqlite3_reset(c->qv[i]);
@@ -1047,9 +1064,9 @@ col_text(struct arena *a, sqlite3_stmt *st, int i)
 static int
 step_done(struct conn *c, enum q q, const char *what)
 {
-	int rc = sqlite3_step(c->st[q]);
+	int rc = sqlite3_step(stmt(c, q));
 
-	sqlite3_reset(c->st[q]);
+	sqlite3_reset(stmt(c, q));
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 		return STORE_OK;
 	return step_fail(c, rc, what);
@@ -1128,8 +1145,8 @@ count_query(struct sq *s, enum q q)
 
 	if ((c = acquire(s)) == NULL)
 		return -1;
-	if (sqlite3_step(c->st[q]) == SQLITE_ROW)
-		n = sqlite3_column_int(c->st[q], 0);
+	if (sqlite3_step(stmt(c, q)) == SQLITE_ROW)
+		n = sqlite3_column_int(stmt(c, q), 0);
 	release(s, c);
 	return n;
 }
@@ -1173,7 +1190,7 @@ static int
 insert_attachments(struct conn *c, int64_t case_id, int64_t message_id,
     const struct store_attachment *at, size_t n, time_t now)
 {
-	sqlite3_stmt *st = c->st[Q_ATT_INSERT];
+	sqlite3_stmt *st = stmt(c, Q_ATT_INSERT);
 	size_t i;
 	int rc;
 
@@ -1201,7 +1218,7 @@ static int
 insert_event(struct conn *c, int64_t case_id, time_t at, const char *actor,
     const char *kind, const char *from, const char *to, const char *reason)
 {
-	sqlite3_stmt *st = c->st[Q_EVENT_INSERT];
+	sqlite3_stmt *st = stmt(c, Q_EVENT_INSERT);
 
 	sqlite3_bind_int64(st, 1, case_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)at);
@@ -1218,7 +1235,7 @@ static int
 outbox_tx(struct conn *c, int64_t case_id, const struct store_notify *n,
     time_t now)
 {
-	sqlite3_stmt *st = c->st[Q_OUTBOX_FROM_CASE];
+	sqlite3_stmt *st = stmt(c, Q_OUTBOX_FROM_CASE);
 
 	if (n == NULL)
 		return STORE_OK;
@@ -1234,7 +1251,7 @@ outbox_tx(struct conn *c, int64_t case_id, const struct store_notify *n,
 static int
 note_tx(struct conn *c, int64_t case_id, const char *note, time_t now)
 {
-	sqlite3_stmt *st = c->st[Q_NOTE_INSERT];
+	sqlite3_stmt *st = stmt(c, Q_NOTE_INSERT);
 
 	if (note == NULL || *note == '\0')
 		return STORE_OK;
@@ -1257,7 +1274,7 @@ create_fn(struct conn *c, void *p)
 
 	gmtime_r(&now, &tm);
 	year = tm.tm_year + 1900;
-	st = c->st[Q_SEQ_NEXT];
+	st = stmt(c, Q_SEQ_NEXT);
 	bind_text(st, 1, nc->tracking_prefix);
 	sqlite3_bind_int(st, 2, year);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
@@ -1272,7 +1289,7 @@ create_fn(struct conn *c, void *p)
 		return STORE_ERR;
 	}
 
-	st = c->st[Q_CASE_INSERT];
+	st = stmt(c, Q_CASE_INSERT);
 	bind_text(st, 1, a->out->tracking_id);
 	bind_text(st, 2, nc->state);
 	bind_text(st, 3, nc->channel);
@@ -1285,7 +1302,7 @@ create_fn(struct conn *c, void *p)
 		return rc;
 	id = sqlite3_last_insert_rowid(c->db);
 
-	st = c->st[Q_TOKEN_INSERT];
+	st = stmt(c, Q_TOKEN_INSERT);
 	sqlite3_bind_blob(st, 1, nc->token_hash, STORE_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
@@ -1298,7 +1315,7 @@ create_fn(struct conn *c, void *p)
 	    nc->state, nc->channel)) != STORE_OK)
 		return rc;
 	if (nc->mail_id > 0) {
-		st = c->st[Q_CASE_SET_MAIL];
+		st = stmt(c, Q_CASE_SET_MAIL);
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, nc->mail_id);
 		if ((rc = step_done(c, Q_CASE_SET_MAIL, "case mail")) !=
@@ -1326,7 +1343,7 @@ sq_case_create(void *p, const struct store_new_case *nc,
 static int
 load_case(struct conn *c, int64_t id, struct arena *ar, struct store_case *out)
 {
-	sqlite3_stmt *st = c->st[Q_CASE_BY_ID];
+	sqlite3_stmt *st = stmt(c, Q_CASE_BY_ID);
 	const char **f;
 	int rc, i;
 
@@ -1400,7 +1417,7 @@ case_by_hash(struct sq *s, enum q q, const unsigned char *hash, time_t now,
 
 	if ((c = acquire(s)) == NULL)
 		return STORE_ERR;
-	st = c->st[q];
+	st = stmt(c, q);
 	sqlite3_bind_blob(st, 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
 	if (q == Q_CASE_ID_BY_TSESS)
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
@@ -1444,7 +1461,7 @@ static int
 tsess_fn(struct conn *c, void *p)
 {
 	struct tsess_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_TSESS_INSERT];
+	sqlite3_stmt *st = stmt(c, Q_TSESS_INSERT);
 
 	sqlite3_bind_blob(st, 1, a->hash, STORE_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, a->case_id);
@@ -1476,7 +1493,7 @@ list_query(struct sq *s, enum q q, int64_t id, int iarg, struct arena *ar,
 
 	if ((c = acquire(s)) == NULL)
 		return STORE_ERR;
-	st = c->st[q];
+	st = stmt(c, q);
 	if (id >= 0)
 		sqlite3_bind_int64(st, 1, id);
 	if (iarg >= 0)
@@ -1597,7 +1614,7 @@ sq_attachment_get(void *p, int64_t case_id, int64_t id, struct arena *ar,
 
 	if ((c = acquire(p)) == NULL)
 		return STORE_ERR;
-	st = c->st[Q_ATT_GET];
+	st = stmt(c, Q_ATT_GET);
 	sqlite3_bind_int64(st, 1, case_id);
 	sqlite3_bind_int64(st, 2, id);
 	rc = sqlite3_step(st);
@@ -1633,7 +1650,7 @@ message_fn(struct conn *c, void *p)
 {
 	struct msg_arg *a = p;
 	const struct store_new_message *m = a->m;
-	sqlite3_stmt *st = c->st[Q_MESSAGE_INSERT];
+	sqlite3_stmt *st = stmt(c, Q_MESSAGE_INSERT);
 	int rc;
 
 	sqlite3_bind_int64(st, 1, m->case_id);
@@ -1654,7 +1671,7 @@ message_fn(struct conn *c, void *p)
 	if ((rc = insert_event(c, m->case_id, m->now, m->author, "message",
 	    "", "", m->internal ? "internal note" : m->author_kind)) != STORE_OK)
 		return rc;
-	st = c->st[Q_CASE_TOUCH];
+	st = stmt(c, Q_CASE_TOUCH);
 	sqlite3_bind_int64(st, 1, m->case_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)m->now);
 	return step_done(c, Q_CASE_TOUCH, "touch case");
@@ -1703,7 +1720,7 @@ static int
 product_fn(struct conn *c, void *p)
 {
 	struct prod_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_PRODUCT_INSERT];
+	sqlite3_stmt *st = stmt(c, Q_PRODUCT_INSERT);
 	int rc;
 
 	bind_text(st, 1, a->name);
@@ -1741,7 +1758,7 @@ static int
 user_fn(struct conn *c, void *p)
 {
 	struct user_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_USER_INSERT];
+	sqlite3_stmt *st = stmt(c, Q_USER_INSERT);
 	int rc;
 
 	bind_text(st, 1, a->u->email);
@@ -1780,7 +1797,7 @@ audit_tx(struct conn *c, time_t now, const char *actor, const char *action,
     int64_t case_id, const char *details)
 {
 	struct store_audit a;
-	sqlite3_stmt *st = c->st[Q_AUDIT_LAST];
+	sqlite3_stmt *st = stmt(c, Q_AUDIT_LAST);
 	const void *h;
 	int rc;
 
@@ -1805,7 +1822,7 @@ audit_tx(struct conn *c, time_t now, const char *actor, const char *action,
 	a.case_id = case_id;
 	a.details = details ? details : "";
 	store_audit_hash(a.hash, a.prev_hash, &a);
-	st = c->st[Q_AUDIT_INSERT];
+	st = stmt(c, Q_AUDIT_INSERT);
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	bind_text(st, 2, a.actor);
 	bind_text(st, 3, a.action);
@@ -1815,7 +1832,7 @@ audit_tx(struct conn *c, time_t now, const char *actor, const char *action,
 	sqlite3_bind_blob(st, 7, a.hash, STORE_HASH_LEN, SQLITE_STATIC);
 	if ((rc = step_done(c, Q_AUDIT_INSERT, "insert audit")) != STORE_OK)
 		return rc;
-	st = c->st[Q_AUDIT_HEAD_SET];
+	st = stmt(c, Q_AUDIT_HEAD_SET);
 	sqlite3_bind_blob(st, 1, a.hash, STORE_HASH_LEN, SQLITE_STATIC);
 	return step_done(c, Q_AUDIT_HEAD_SET, "audit head");
 }
@@ -1894,7 +1911,7 @@ sq_audit_verify(void *p, int64_t *bad_id, const char **why, int64_t *rows)
 		return STORE_ERR;
 	/* One read transaction: a consistent snapshot of chain and head. */
 	sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL);
-	st = c->st[Q_AUDIT_HEAD_GET];
+	st = stmt(c, Q_AUDIT_HEAD_GET);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		head_rows = sqlite3_column_int64(st, 0);
 		if ((h = sqlite3_column_blob(st, 1)) != NULL &&
@@ -1902,7 +1919,7 @@ sq_audit_verify(void *p, int64_t *bad_id, const char **why, int64_t *rows)
 			memcpy(head, h, STORE_HASH_LEN);
 	}
 	sqlite3_reset(st);
-	st = c->st[Q_AUDIT_ALL];
+	st = stmt(c, Q_AUDIT_ALL);
 	util_arena_init(&ar, 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (audit_row(st, &ar, &a) == -1) {
@@ -1977,7 +1994,7 @@ one_row(struct sq *s, enum q q, const char *text, const void *blob,
 
 	if ((c = acquire(s)) == NULL)
 		return STORE_ERR;
-	st = c->st[q];
+	st = stmt(c, q);
 	if (text != NULL)
 		bind_text(st, 1, text);
 	else if (blob != NULL)
@@ -2033,7 +2050,7 @@ static int
 simple_fn(struct conn *c, void *p)
 {
 	struct simple_arg *a = p;
-	sqlite3_stmt *st = c->st[a->q];
+	sqlite3_stmt *st = stmt(c, a->q);
 	int k, rc;
 
 	for (k = 0; a->fmt[k] != '\0'; k++) {
@@ -2122,7 +2139,7 @@ sq_session_user(void *p, const unsigned char *hash, time_t now, time_t idle,
 
 	if ((c = acquire(s)) == NULL)
 		return STORE_ERR;
-	st = c->st[Q_SESSION_USER];
+	st = stmt(c, Q_SESSION_USER);
 	sqlite3_bind_blob(st, 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)(now - absolute));
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)(now - idle));
@@ -2196,7 +2213,7 @@ count_since(void *p, enum q q, const char *key, time_t since)
 
 	if ((c = acquire(s)) == NULL)
 		return -1;
-	st = c->st[q];
+	st = stmt(c, q);
 	bind_text(st, 1, key);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -2253,7 +2270,7 @@ static int
 transition_tx(struct conn *c, struct change_arg *a, const char *from,
     const char *to, const struct store_actor *who, const char *reason)
 {
-	sqlite3_stmt *st = c->st[Q_CASE_STATE_SET];
+	sqlite3_stmt *st = stmt(c, Q_CASE_STATE_SET);
 	char details[256];
 	int rc;
 
@@ -2299,7 +2316,7 @@ static int
 assign_fn(struct conn *c, void *p)
 {
 	struct change_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_CASE_ASSIGN];
+	sqlite3_stmt *st = stmt(c, Q_CASE_ASSIGN);
 	char details[64];
 	int rc;
 
@@ -2347,7 +2364,7 @@ static int
 score_fn(struct conn *c, void *p)
 {
 	struct change_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_CASE_SCORE];
+	sqlite3_stmt *st = stmt(c, Q_CASE_SCORE);
 	char *details;
 	int rc;
 
@@ -2390,7 +2407,7 @@ static int
 duplicate_fn(struct conn *c, void *p)
 {
 	struct change_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_CASE_DUPLICATE];
+	sqlite3_stmt *st = stmt(c, Q_CASE_DUPLICATE);
 	char details[64];
 	int rc;
 
@@ -2429,7 +2446,7 @@ static int
 staff_message_fn(struct conn *c, void *p)
 {
 	struct change_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_MESSAGE_INSERT];
+	sqlite3_stmt *st = stmt(c, Q_MESSAGE_INSERT);
 	int rc;
 
 	const struct store_notify *n = a->notify;
@@ -2452,7 +2469,7 @@ staff_message_fn(struct conn *c, void *p)
 	if ((rc = step_done(c, Q_MESSAGE_INSERT, "insert message")) != STORE_OK)
 		return rc;
 	a->id = sqlite3_last_insert_rowid(c->db);
-	st = c->st[Q_CASE_TOUCH];
+	st = stmt(c, Q_CASE_TOUCH);
 	sqlite3_bind_int64(st, 1, a->case_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)a->now);
 	if ((rc = step_done(c, Q_CASE_TOUCH, "touch case")) != STORE_OK)
@@ -2494,7 +2511,7 @@ researcher_message_fn(struct conn *c, void *p)
 	if (a->from == NULL || a->to == NULL)
 		return STORE_OK;
 	/* Only if the case waits in `from`: a state test, not an error. */
-	st = c->st[Q_CASE_STATE_OF];
+	st = stmt(c, Q_CASE_STATE_OF);
 	sqlite3_bind_int64(st, 1, a->case_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st,
@@ -2539,7 +2556,7 @@ complete_fn(struct conn *c, void *p)
 {
 	struct complete_arg *a = p;
 	struct store_actor who = { 0, "researcher" };
-	sqlite3_stmt *st = c->st[Q_CASE_COMPLETE];
+	sqlite3_stmt *st = stmt(c, Q_CASE_COMPLETE);
 	int i, rc;
 
 	sqlite3_bind_int64(st, 1, a->case_id);
@@ -2633,7 +2650,7 @@ static int64_t
 counted_total(struct conn *c, const struct store_queue_filter *f,
     unsigned shape)
 {
-	sqlite3_stmt *st = c->st[Q_STATE_COUNTS];
+	sqlite3_stmt *st = stmt(c, Q_STATE_COUNTS);
 	int64_t total = 0;
 	const char *name;
 	int rc;
@@ -2782,7 +2799,7 @@ static int
 mail_save_fn(struct conn *c, void *p)
 {
 	struct mail_save_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_MAIL_SAVE];
+	sqlite3_stmt *st = stmt(c, Q_MAIL_SAVE);
 	char hex[65];
 	int rc;
 
@@ -2963,7 +2980,7 @@ static int
 claim_fn(struct conn *c, void *p)
 {
 	struct claim_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_OUTBOX_CLAIM];
+	sqlite3_stmt *st = stmt(c, Q_OUTBOX_CLAIM);
 	int rc;
 
 	a->n = 0;
@@ -3061,7 +3078,7 @@ static int
 plan_fn(struct conn *c, void *p)
 {
 	struct plan_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_PLAN_UPSERT];
+	sqlite3_stmt *st = stmt(c, Q_PLAN_UPSERT);
 	int rc;
 
 	bind_text(st, 1, a->pl->name);
@@ -3118,7 +3135,7 @@ static int
 ver_fn(struct conn *c, void *p)
 {
 	struct ver_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_VERSION_ADD];
+	sqlite3_stmt *st = stmt(c, Q_VERSION_ADD);
 	int rc;
 
 	sqlite3_bind_int64(st, 1, a->product_id);
@@ -3188,7 +3205,7 @@ static int
 poc_fn(struct conn *c, void *p)
 {
 	struct poc_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_POC_ADD];
+	sqlite3_stmt *st = stmt(c, Q_POC_ADD);
 	int rc;
 
 	sqlite3_bind_int64(st, 1, a->case_id);
@@ -3272,7 +3289,7 @@ static int
 patch_fn(struct conn *c, void *p)
 {
 	struct patch_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_PATCH_NEXT_REV];
+	sqlite3_stmt *st = stmt(c, Q_PATCH_NEXT_REV);
 	char details[64];
 	size_t i;
 	int rc, runs = 0;
@@ -3283,7 +3300,7 @@ patch_fn(struct conn *c, void *p)
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return step_fail(c, rc, "next revision");
-	st = c->st[Q_PATCH_INSERT];
+	st = stmt(c, Q_PATCH_INSERT);
 	sqlite3_bind_int64(st, 1, a->case_id);
 	sqlite3_bind_int(st, 2, a->revision);
 	sqlite3_bind_int64(st, 3, a->who->user_id);
@@ -3295,7 +3312,7 @@ patch_fn(struct conn *c, void *p)
 		return rc;
 	a->id = sqlite3_last_insert_rowid(c->db);
 	for (i = 0; i < a->nversions; i++) {
-		st = c->st[Q_RUN_INSERT];
+		st = stmt(c, Q_RUN_INSERT);
 		sqlite3_bind_int64(st, 1, a->id);
 		sqlite3_bind_int64(st, 2, a->versions[i]);
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)a->now);
@@ -3447,14 +3464,14 @@ static int
 claim_run_fn(struct conn *c, void *p)
 {
 	struct claim_run_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_RUN_REQUEUE];
+	sqlite3_stmt *st = stmt(c, Q_RUN_REQUEUE);
 	int rc;
 
 	/* a run left "running" by a worker that died is queued again */
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)(a->now - 6 * 3600));
 	if ((rc = step_done(c, Q_RUN_REQUEUE, "requeue")) != STORE_OK)
 		return rc;
-	st = c->st[Q_RUN_CLAIM];
+	st = stmt(c, Q_RUN_CLAIM);
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)a->now);
 	rc = sqlite3_step(st);
 	a->id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
@@ -3484,7 +3501,7 @@ static int
 step_fn(struct conn *c, void *p)
 {
 	struct step_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_STEP_ADD];
+	sqlite3_stmt *st = stmt(c, Q_STEP_ADD);
 
 	sqlite3_bind_int64(st, 1, a->run_id);
 	sqlite3_bind_int(st, 2, a->x->seq);
@@ -3520,7 +3537,7 @@ finish_fn(struct conn *c, void *p)
 {
 	struct finish_arg *a = p;
 	struct store_actor sys = { 0, "system" };
-	sqlite3_stmt *st = c->st[Q_RUN_FACTS];
+	sqlite3_stmt *st = stmt(c, Q_RUN_FACTS);
 	int64_t case_id = 0;
 	char details[96];
 	int rc;
@@ -3533,7 +3550,7 @@ finish_fn(struct conn *c, void *p)
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? STORE_NONE : step_fail(c, rc,
 		    "run facts");
-	st = c->st[Q_RUN_FINISH];
+	st = stmt(c, Q_RUN_FINISH);
 	sqlite3_bind_int64(st, 1, a->run_id);
 	bind_text(st, 2, a->status);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)a->now);
@@ -3546,7 +3563,7 @@ finish_fn(struct conn *c, void *p)
 		return rc;
 	/* a passed run's PoCs join the product's regression memory */
 	if (strcmp(a->status, "passed") == 0) {
-		st = c->st[Q_POCS_MARK_PASSED];
+		st = stmt(c, Q_POCS_MARK_PASSED);
 		sqlite3_bind_int64(st, 1, case_id);
 		sqlite3_bind_int64(st, 2, a->run_id);
 		if ((rc = step_done(c, Q_POCS_MARK_PASSED, "regression pocs")) !=
@@ -3581,7 +3598,7 @@ static int
 signoff_fn(struct conn *c, void *p)
 {
 	struct signoff_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_RUN_FACTS];
+	sqlite3_stmt *st = stmt(c, Q_RUN_FACTS);
 	const unsigned char *status;
 	int64_t author = 0, case_id = 0;
 	char details[96];
@@ -3604,7 +3621,7 @@ signoff_fn(struct conn *c, void *p)
 	/* Separation of duties, enforced where the data is. */
 	if (!finished || author == a->tester)
 		return STORE_NONE;
-	st = c->st[Q_SIGNOFF_INSERT];
+	st = stmt(c, Q_SIGNOFF_INSERT);
 	sqlite3_bind_int64(st, 1, a->run_id);
 	sqlite3_bind_int64(st, 2, a->tester);
 	bind_text(st, 3, a->verdict);
@@ -3642,7 +3659,7 @@ sq_runs_backlog(void *p, int *queued, int *running)
 	*queued = *running = 0;
 	if ((c = acquire(s)) == NULL)
 		return STORE_ERR;
-	st = c->st[Q_RUNS_BACKLOG];
+	st = stmt(c, Q_RUNS_BACKLOG);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*queued = sqlite3_column_int(st, 0);
@@ -3687,7 +3704,7 @@ static int
 verif_send_fn(struct conn *c, void *p)
 {
 	struct verif_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_VERIF_INSERT];
+	sqlite3_stmt *st = stmt(c, Q_VERIF_INSERT);
 	int rc;
 
 	sqlite3_bind_int64(st, 1, a->case_id);
@@ -3733,7 +3750,7 @@ verif_answer_fn(struct conn *c, void *p)
 	struct store_actor sys = { 0, "system" };
 	struct change_arg ch;
 	struct msg_arg m;
-	sqlite3_stmt *st = c->st[Q_VERIF_CASE];
+	sqlite3_stmt *st = stmt(c, Q_VERIF_CASE);
 	int rc;
 
 	sqlite3_bind_int64(st, 1, a->id);
@@ -3743,7 +3760,7 @@ verif_answer_fn(struct conn *c, void *p)
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? STORE_NONE : step_fail(c, rc,
 		    "verification case");
-	st = c->st[Q_VERIF_ANSWER];
+	st = stmt(c, Q_VERIF_ANSWER);
 	sqlite3_bind_int64(st, 1, a->id);
 	bind_text(st, 2, a->answer);
 	bind_text(st, 3, a->notes);
@@ -3787,7 +3804,7 @@ static int
 verif_waive_fn(struct conn *c, void *p)
 {
 	struct verif_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_VERIF_CASE];
+	sqlite3_stmt *st = stmt(c, Q_VERIF_CASE);
 	int rc;
 
 	sqlite3_bind_int64(st, 1, a->id);
@@ -3797,7 +3814,7 @@ verif_waive_fn(struct conn *c, void *p)
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? STORE_NONE : step_fail(c, rc,
 		    "verification case");
-	st = c->st[Q_VERIF_WAIVE];
+	st = stmt(c, Q_VERIF_WAIVE);
 	sqlite3_bind_int64(st, 1, a->id);
 	bind_text(st, 2, a->who->name);
 	bind_text(st, 3, a->reason);
@@ -3834,7 +3851,7 @@ sq_verifications_due(void *p, time_t now, struct arena *ar,
 	if ((*out = util_arena_alloc(ar, sizeof(**out) * cap)) == NULL ||
 	    (c = acquire(s)) == NULL)
 		return STORE_ERR;
-	st = c->st[Q_VERIF_DUE];
+	st = stmt(c, Q_VERIF_DUE);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
 		if (verif_row(st, ar, &(*out)[(*n)++]) == -1)
@@ -3848,7 +3865,7 @@ static int
 verif_remind_fn(struct conn *c, void *p)
 {
 	struct verif_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_VERIF_REMINDED];
+	sqlite3_stmt *st = stmt(c, Q_VERIF_REMINDED);
 	int rc;
 
 	sqlite3_bind_int64(st, 1, a->id);
@@ -3908,7 +3925,7 @@ static int
 rel_add_fn(struct conn *c, void *p)
 {
 	struct rel_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_REL_INSERT];
+	sqlite3_stmt *st = stmt(c, Q_REL_INSERT);
 	char details[128];
 	int rc;
 
@@ -3974,7 +3991,7 @@ static int
 rel_case_fn(struct conn *c, void *p)
 {
 	struct rel_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_REL_STATUS];
+	sqlite3_stmt *st = stmt(c, Q_REL_STATUS);
 	const unsigned char *status;
 	char details[64];
 	int rc, planned = 0, i;
@@ -3991,14 +4008,14 @@ rel_case_fn(struct conn *c, void *p)
 		return step_fail(c, rc, "release status");
 	if (!planned)
 		return STORE_NONE;
-	st = c->st[Q_REL_CASE_SET];
+	st = stmt(c, Q_REL_CASE_SET);
 	sqlite3_bind_int64(st, 1, a->case_id);
 	sqlite3_bind_int64(st, 2, a->id);
 	if ((rc = step_done(c, Q_REL_CASE_SET, "release case")) != STORE_OK)
 		return rc;
 	if (sqlite3_changes(c->db) == 0)
 		return STORE_NONE;
-	st = c->st[Q_ADV_DRAFT];
+	st = stmt(c, Q_ADV_DRAFT);
 	sqlite3_bind_int64(st, 1, a->case_id);
 	sqlite3_bind_int64(st, 2, a->id);
 	i = bind_draft(st, 3, a->d);
@@ -4058,7 +4075,7 @@ rel_due(struct sq *s, enum q q, time_t now, struct arena *ar,
 	if ((*out = util_arena_alloc(ar, sizeof(**out) * cap)) == NULL ||
 	    (c = acquire(s)) == NULL)
 		return STORE_ERR;
-	st = c->st[q];
+	st = stmt(c, q);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
 	while (*n < cap && sqlite3_step(st) == SQLITE_ROW)
 		if (release_row(st, ar, &(*out)[(*n)++]) == -1)
@@ -4107,12 +4124,12 @@ publish_fn(struct conn *c, void *p)
 
 	gmtime_r(&now, &tm);
 	year = tm.tm_year + 1900;
-	st = c->st[Q_REL_CASE_IDS];
+	st = stmt(c, Q_REL_CASE_IDS);
 	sqlite3_bind_int64(st, 1, a->id);
 	while (nids < 512 && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		ids[nids++] = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	st = c->st[Q_REL_PUBLISHED];
+	st = stmt(c, Q_REL_PUBLISHED);
 	sqlite3_bind_int64(st, 1, a->id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
 	if ((rc = step_done(c, Q_REL_PUBLISHED, "publish")) != STORE_OK)
@@ -4120,7 +4137,7 @@ publish_fn(struct conn *c, void *p)
 	if (sqlite3_changes(c->db) == 0)
 		return STORE_NONE;	/* published already */
 	for (i = 0; i < nids; i++) {
-		st = c->st[Q_ADV_SEQ];
+		st = stmt(c, Q_ADV_SEQ);
 		bind_text(st, 1, a->prefix);
 		sqlite3_bind_int(st, 2, year);
 		rc = sqlite3_step(st);
@@ -4131,7 +4148,7 @@ publish_fn(struct conn *c, void *p)
 		if (core_tracking_format(advid, sizeof(advid), a->prefix, year,
 		    seq) == -1)
 			return STORE_ERR;
-		st = c->st[Q_ADV_ASSIGN];
+		st = stmt(c, Q_ADV_ASSIGN);
 		sqlite3_bind_int64(st, 1, ids[i]);
 		bind_text(st, 2, advid);
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
@@ -4142,7 +4159,7 @@ publish_fn(struct conn *c, void *p)
 			return step_fail(c, rc, "advisory id");
 		if (row == 0)
 			continue;	/* no draft: nothing to publish */
-		st = c->st[Q_ADV_REV_INSERT];
+		st = stmt(c, Q_ADV_REV_INSERT);
 		sqlite3_bind_int64(st, 1, row);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
 		bind_text(st, 3, "Initial publication.");
@@ -4229,7 +4246,7 @@ static int
 adv_update_fn(struct conn *c, void *p)
 {
 	struct rel_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_ADV_UPDATE];
+	sqlite3_stmt *st = stmt(c, Q_ADV_UPDATE);
 	int64_t row = 0;
 	int rc, i;
 
@@ -4247,7 +4264,7 @@ adv_update_fn(struct conn *c, void *p)
 		return STORE_NONE;
 	if (a->change != NULL) {
 		/* a correction is a new revision, never a silent edit */
-		st = c->st[Q_ADV_REV_INSERT];
+		st = stmt(c, Q_ADV_REV_INSERT);
 		sqlite3_bind_int64(st, 1, row);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)a->now);
 		bind_text(st, 3, a->change);
@@ -4300,7 +4317,7 @@ static int
 sub_add_fn(struct conn *c, void *p)
 {
 	struct sub_arg *a = p;
-	sqlite3_stmt *st = c->st[Q_SUB_ADD];
+	sqlite3_stmt *st = stmt(c, Q_SUB_ADD);
 	int rc;
 
 	bind_text(st, 1, a->email);
@@ -4311,7 +4328,7 @@ sub_add_fn(struct conn *c, void *p)
 		return rc;
 	if (sqlite3_changes(c->db) == 0)
 		return STORE_NONE;	/* confirmed and active already */
-	st = c->st[Q_OUTBOX_ADD];
+	st = stmt(c, Q_OUTBOX_ADD);
 	sqlite3_bind_int64(st, 1, 0);
 	bind_text(st, 2, "subscribe_confirm");
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)a->now);
