@@ -1,8 +1,9 @@
 /* web/server.c - the libmicrohttpd server: daemon options (thread pool,
  * timeouts, per-IP limit, strict client discipline), the access handler
  * that buffers bodies under a hard limit, the per-request arena released
- * in the completion callback, and the reply helpers with the security
- * headers every response carries. */
+ * in the completion callback, the reply helpers with the security
+ * headers every response carries, and the request counters and latency
+ * histograms per route that GET /metrics shows (h_prometheus.c). */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
@@ -10,6 +11,9 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <malloc.h>
 #include <stdlib.h>
@@ -35,6 +39,157 @@ static const char csp[] =
     "frame-ancestors 'none'; base-uri 'none'";
 
 static volatile sig_atomic_t stop_requested;
+
+/* ---- request counters and latency histograms, per route ----
+ *
+ * One slot per entry of web_routes[] (static files included: they are
+ * the route for /static/), plus one for requests no route took (404,
+ * 405, a body refused before routing).  Labels come from the route's
+ * pattern and method only, never from the requested path: paths carry
+ * secret tracking tokens and are unbounded.  The slots are allocated
+ * once (web_app_init); a request only adds to atomics. */
+
+/* Upper bounds of the latency buckets, in nanoseconds and as the "le"
+ * label; the last bucket is +Inf. */
+static const struct {
+	uint64_t	 ns;
+	const char	*le;
+} lat_bounds[] = {
+	{ 5000000ull, "0.005" }, { 10000000ull, "0.01" },
+	{ 25000000ull, "0.025" }, { 50000000ull, "0.05" },
+	{ 100000000ull, "0.1" }, { 250000000ull, "0.25" },
+	{ 500000000ull, "0.5" }, { 1000000000ull, "1" },
+	{ 2500000000ull, "2.5" }, { 5000000000ull, "5" },
+	{ 10000000000ull, "10" },
+};
+#define NBOUNDS	(sizeof(lat_bounds) / sizeof(lat_bounds[0]))
+#define NCLASSES 4		/* 2xx 3xx 4xx 5xx */
+
+struct route_stats {
+	atomic_uint_fast64_t	 by_class[NCLASSES];
+	atomic_uint_fast64_t	 bucket[NBOUNDS + 1];	/* not cumulative;
+							 * last is +Inf */
+	atomic_uint_fast64_t	 sum_ns;
+};
+
+static struct route_stats *stats;	/* web_nroutes + 1 slots */
+#define STATS_NONE	web_nroutes	/* the slot of "no route" */
+#define NONE_ROUTE	"(none)"
+#define NONE_METHOD	"(any)"
+
+/* What libmicrohttpd keeps per request: the handlers' context and when
+ * its first callback came. */
+struct conn_req {
+	struct req	 r;		/* first: a struct req * is one of these */
+	struct timespec	 t0;
+};
+
+static void
+stats_add(const struct req *r, const struct timespec *t0)
+{
+	struct route_stats *st;
+	struct timespec t1;
+	uint64_t ns;
+	size_t i, slot;
+
+	if (stats == NULL || r->status < 200 || r->status > 599)
+		return;		/* no reply was queued */
+	slot = r->route != NULL ? (size_t)(r->route - web_routes) : STATS_NONE;
+	if (slot > STATS_NONE)
+		abort();	/* our bug: a route outside the table */
+	st = &stats[slot];
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ns = t1.tv_sec < t0->tv_sec ? 0 : (uint64_t)(t1.tv_sec - t0->tv_sec) *
+	    1000000000ull + (uint64_t)t1.tv_nsec - (uint64_t)t0->tv_nsec;
+	for (i = 0; i < NBOUNDS && ns > lat_bounds[i].ns; i++)
+		;
+	atomic_fetch_add_explicit(&st->by_class[r->status / 100 - 2], 1,
+	    memory_order_relaxed);
+	atomic_fetch_add_explicit(&st->bucket[i], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&st->sum_ns, ns, memory_order_relaxed);
+}
+
+/* Declared again in h_prometheus.c (web.h is to carry both). */
+void	web_prom_escape(struct buf *, const char *);
+int	web_http_metrics(struct buf *);
+
+/* A label value with \, " and newline escaped (text format 0.0.4). */
+void
+web_prom_escape(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' || *s == '"')
+			util_buf_putc(b, '\\');
+		if (*s == '\n')
+			util_buf_puts(b, "\\n");
+		else
+			util_buf_putc(b, *s);
+	}
+}
+
+static void
+route_labels(struct buf *b, size_t slot)
+{
+	util_buf_puts(b, "route=\"");
+	web_prom_escape(b, slot < STATS_NONE ? web_routes[slot].pattern :
+	    NONE_ROUTE);
+	util_buf_puts(b, "\",method=\"");
+	web_prom_escape(b, slot < STATS_NONE ? web_routes[slot].method :
+	    NONE_METHOD);
+	util_buf_putc(b, '"');
+}
+
+/* Writes vigil_http_requests_total and
+ * vigil_http_request_duration_seconds, every route included (zeros
+ * too, so that a rate over a route that was idle is defined).  Returns
+ * 0, or -1 when the counters do not exist (no web_app_init). */
+int
+web_http_metrics(struct buf *b)
+{
+	static const char *const cls[NCLASSES] = { "2xx", "3xx", "4xx", "5xx" };
+	uint64_t cum, n;
+	size_t slot, i;
+
+	if (stats == NULL)
+		return -1;
+	util_buf_puts(b, "# HELP vigil_http_requests_total HTTP requests "
+	    "answered, by route pattern, method and status class.\n"
+	    "# TYPE vigil_http_requests_total counter\n");
+	for (slot = 0; slot <= STATS_NONE; slot++)
+		for (i = 0; i < NCLASSES; i++) {
+			util_buf_puts(b, "vigil_http_requests_total{");
+			route_labels(b, slot);
+			util_buf_printf(b, ",code_class=\"%s\"} %" PRIu64 "\n",
+			    cls[i], (uint64_t)atomic_load_explicit(
+			    &stats[slot].by_class[i], memory_order_relaxed));
+		}
+	util_buf_puts(b, "# HELP vigil_http_request_duration_seconds Time "
+	    "from a request's first byte to its completion, by route pattern "
+	    "and method.\n"
+	    "# TYPE vigil_http_request_duration_seconds histogram\n");
+	for (slot = 0; slot <= STATS_NONE; slot++) {
+		/* _count is the +Inf bucket, so the two always agree. */
+		for (i = 0, cum = 0; i <= NBOUNDS; i++) {
+			cum += (uint64_t)atomic_load_explicit(
+			    &stats[slot].bucket[i], memory_order_relaxed);
+			util_buf_puts(b,
+			    "vigil_http_request_duration_seconds_bucket{");
+			route_labels(b, slot);
+			util_buf_printf(b, ",le=\"%s\"} %" PRIu64 "\n",
+			    i < NBOUNDS ? lat_bounds[i].le : "+Inf", cum);
+		}
+		n = (uint64_t)atomic_load_explicit(&stats[slot].sum_ns,
+		    memory_order_relaxed);
+		util_buf_puts(b, "vigil_http_request_duration_seconds_sum{");
+		route_labels(b, slot);
+		util_buf_printf(b, "} %" PRIu64 ".%09" PRIu64 "\n",
+		    n / UINT64_C(1000000000), n % UINT64_C(1000000000));
+		util_buf_puts(b, "vigil_http_request_duration_seconds_count{");
+		route_labels(b, slot);
+		util_buf_printf(b, "} %" PRIu64 "\n", cum);
+	}
+	return 0;
+}
 
 void
 web_request_stop(void)
@@ -502,14 +657,17 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct web_app *app = cls;
 	struct req *r = *con_cls;
+	struct conn_req *cr;
 	const char *cl;
 	unsigned long long n;
 	char *end;
 
 	(void)version;
 	if (r == NULL) {
-		if ((r = calloc(1, sizeof(*r))) == NULL)
+		if ((cr = calloc(1, sizeof(*cr))) == NULL)
 			return MHD_NO;
+		clock_gettime(CLOCK_MONOTONIC, &cr->t0);
+		r = &cr->r;
 		util_arena_init(&r->arena, ARENA_LIMIT);
 		util_buf_init(&r->body, app->cfg->max_request_body);
 		r->app = app;
@@ -556,16 +714,19 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
 	struct req *r = *con_cls;
+	struct conn_req *cr;
 
 	(void)cls;
 	(void)conn;
 	(void)toe;
 	if (r == NULL)
 		return;
+	cr = (struct conn_req *)r;
+	stats_add(r, &cr->t0);
 	access_log(r);
 	util_buf_release(&r->body);
 	util_arena_release(&r->arena);
-	free(r);
+	free(cr);
 	*con_cls = NULL;
 }
 
@@ -598,6 +759,12 @@ web_app_init(struct web_app *app, const struct config *cfg, struct store *st)
 	}
 	if (load_statics(app, cfg->static_dir) == -1)
 		return -1;
+	/* The counters are the process's: one server per process. */
+	if (stats == NULL &&
+	    (stats = calloc(web_nroutes + 1, sizeof(*stats))) == NULL) {
+		log_err("cannot allocate the request counters");
+		return -1;
+	}
 	return 0;
 }
 
@@ -614,6 +781,8 @@ web_app_release(struct web_app *app)
 	free(app->statics);
 	app->statics = NULL;
 	app->nstatics = 0;
+	free(stats);
+	stats = NULL;
 }
 
 static char *
