@@ -39,6 +39,7 @@ int	cmd_ingest_mail(struct cli *, int, char *[]);
 int	cmd_worker(struct cli *, int, char *[]);
 int	cmd_product(struct cli *, int, char *[]);
 int	cmd_export(struct cli *, int, char *[]);
+int	cmd_report(struct cli *, int, char *[]);
 int	cmd_calendar(struct cli *, int, char *[]);
 /* 1 if o is crash, nonzero or match:REGEX with a valid regex. */
 int	cli_oracle_ok(const char *o);

@@ -23,6 +23,8 @@ const struct command cli_commands[] = {
 	    "take one e-mail on stdin (from the MTA), or import an mbox" },
 	{ "worker", cmd_worker, "worker [--once]",
 	    "run the background jobs (mail, test runs) without the server" },
+	{ "report", cmd_report, "report training [--from D --to D | --period P] [--format html|csv|json]",
+	    "the training report of a period's post-mortems" },
 	{ "export", cmd_export, "export csaf|cve --advisory ID",
 	    "print a published advisory as CSAF 2.0 or a CVE JSON 5.1 record" },
 	{ "product", cmd_product, "product add|list ...",

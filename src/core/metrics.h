@@ -96,8 +96,10 @@ struct core_metrics_stats {
 int64_t		 core_metrics_percentile(int64_t *vals, size_t n,
 		    unsigned p);
 
-/* One sort of vals[0..n) in place, as above, then *out: count, median
- * and p90. */
+/* The same order statistics without a sort: reorders vals[0..n) in
+ * place (non-negative values first, then two quickselects, linear time
+ * on average) and fills *out: count, median and p90 by the nearest-rank
+ * rule above. */
 void		 core_metrics_stats(int64_t *vals, size_t n,
 		    struct core_metrics_stats *out);
 

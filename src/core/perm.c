@@ -102,6 +102,12 @@ static const struct {
 	/* Releases: every role sees the plan; release managers make it. */
 	[ACT_RELEASE_VIEW] =	{ "release.view", 0, STAFF },
 	[ACT_RELEASE_MANAGE] =	{ "release.manage", 0, RM | AD },
+	/* Turnaround figures and the training report are for the whole
+	 * team: they hold no report text beyond released cases. */
+	[ACT_METRICS_VIEW] =	{ "metrics.view", 0, STAFF },
+	/* The post-mortem is written by whoever knows the fix: engineers,
+	 * the analyst who handled the case, the release manager. */
+	[ACT_POSTMORTEM_WRITE] = { "postmortem.write", 0, AN | EN | RM | AD },
 };
 
 const char *

@@ -74,6 +74,9 @@ enum core_action {
 	ACT_RELEASE_VIEW,	/* the release planner, advisory drafts */
 	ACT_RELEASE_MANAGE,	/* create releases, add cases, edit and
 				 * correct advisories, publish */
+	ACT_METRICS_VIEW,	/* turnaround dashboard and its API, /metrics,
+				 * the training report */
+	ACT_POSTMORTEM_WRITE,	/* write a released case's post-mortem */
 	ACT__MAX
 };
 

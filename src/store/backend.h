@@ -152,6 +152,16 @@ struct store_ops {
 	int	 (*subscriber_confirm)(void *, const char *, time_t);
 	int	 (*subscriber_remove)(void *, const char *, time_t);
 	int	 (*subscribers)(void *, struct arena *, struct store_subscriber **, size_t *);
+	int	 (*postmortem_put)(void *, const struct store_postmortem *, const struct store_actor *, time_t);
+	int	 (*postmortem_get)(void *, int64_t, struct arena *, struct store_postmortem *);
+	int	 (*postmortem_scan)(void *, time_t, time_t, int (*)(void *, const struct store_postmortem *), void *);
+	int	 (*postmortem_examples)(void *, const char *, time_t, time_t, int, struct arena *, struct store_postmortem **, size_t *);
+	int	 (*postmortem_embarrassing)(void *, time_t, time_t, int, struct arena *, struct store_postmortem **, size_t *);
+	int	 (*metrics_refresh)(void *);
+	int	 (*metrics_scan)(void *, time_t, time_t, int (*)(void *, const struct store_metrics_row *), void *);
+	int	 (*metrics_due)(void *, time_t, time_t, int, struct arena *, struct store_queue_row **, size_t *, int64_t *);
+	int	 (*gauges)(void *, time_t, struct store_gauges *);
+	int	 (*history_add)(void *, const struct store_history_case *, size_t, int64_t *);
 };
 
 extern const struct store_ops store_sqlite_ops;

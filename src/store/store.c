@@ -762,3 +762,77 @@ store_subscribers(struct store *s, struct arena *a1, struct store_subscriber **a
 {
 	return s->ops->subscribers(s->impl, a1, a2, a3);
 }
+
+/* ---- post-mortems and turnaround metrics ---- */
+
+int
+store_postmortem_put(struct store *s, const struct store_postmortem *pm,
+    const struct store_actor *who, time_t now)
+{
+	return s->ops->postmortem_put(s->impl, pm, who, now);
+}
+
+int
+store_postmortem_get(struct store *s, int64_t case_id, struct arena *ar,
+    struct store_postmortem *out)
+{
+	return s->ops->postmortem_get(s->impl, case_id, ar, out);
+}
+
+int
+store_postmortem_scan(struct store *s, time_t from, time_t to,
+    int (*fn)(void *, const struct store_postmortem *), void *arg)
+{
+	return s->ops->postmortem_scan(s->impl, from, to, fn, arg);
+}
+
+int
+store_postmortem_examples(struct store *s, const char *cwe, time_t from,
+    time_t to, int limit, struct arena *ar, struct store_postmortem **out,
+    size_t *n)
+{
+	return s->ops->postmortem_examples(s->impl, cwe, from, to, limit, ar,
+	    out, n);
+}
+
+int
+store_postmortem_embarrassing(struct store *s, time_t from, time_t to,
+    int limit, struct arena *ar, struct store_postmortem **out, size_t *n)
+{
+	return s->ops->postmortem_embarrassing(s->impl, from, to, limit, ar,
+	    out, n);
+}
+
+int
+store_metrics_refresh(struct store *s)
+{
+	return s->ops->metrics_refresh(s->impl);
+}
+
+int
+store_metrics_scan(struct store *s, time_t from, time_t to,
+    int (*fn)(void *, const struct store_metrics_row *), void *arg)
+{
+	return s->ops->metrics_scan(s->impl, from, to, fn, arg);
+}
+
+int
+store_metrics_due(struct store *s, time_t from, time_t until, int limit,
+    struct arena *ar, struct store_queue_row **out, size_t *n, int64_t *total)
+{
+	return s->ops->metrics_due(s->impl, from, until, limit, ar, out, n,
+	    total);
+}
+
+int
+store_gauges(struct store *s, time_t now, struct store_gauges *g)
+{
+	return s->ops->gauges(s->impl, now, g);
+}
+
+int
+store_history_add(struct store *s, const struct store_history_case *hc,
+    size_t n, int64_t *ids)
+{
+	return s->ops->history_add(s->impl, hc, n, ids);
+}

@@ -658,4 +658,129 @@ int	store_subscriber_remove(struct store *, const char *token, time_t now);
 int	store_subscribers(struct store *, struct arena *,
 	    struct store_subscriber **, size_t *);	/* confirmed, active */
 
+
+/* ---- post-mortems and turnaround metrics (issue 7) ---- */
+
+/* Which practice should have caught the flaw; validated by
+ * core_postmortem_validate() (core/postmortem.h). */
+struct store_postmortem {
+	int64_t		 case_id;
+	const char	*tracking_id;	/* filled by get/examples */
+	const char	*cwe;		/* root cause, "CWE-79" */
+	const char	*component;
+	const char	*introduced_in;	/* version or commit */
+	const char	*how_found;
+	const char	*practice;	/* "code_review", ... */
+	int64_t		 regression_of;	/* the earlier case, 0 = none */
+	const char	*regression_of_tracking; /* "" when none */
+	int		 reissued;	/* the patch had to be re-issued */
+	const char	*root_cause;	/* what went wrong, in words */
+	const char	*fix;		/* how it was fixed */
+	const char	*lessons;
+	const char	*tags;		/* training tags, comma-separated */
+	const char	*author;
+	const char	*reporter_name;	/* filled by get/examples: for */
+	const char	*reporter_email; /* anonymising training material */
+	const char	*credit;
+	time_t		 released_at;	/* the case's first release */
+	time_t		 created_at, updated_at;
+};
+
+/* Saves (creates or replaces) the post-mortem of a released or closed
+ * case, with an event and an audit row.  released_at is taken from the
+ * case's history.  STORE_NONE when the case is not released/closed. */
+int	store_postmortem_put(struct store *, const struct store_postmortem *,
+	    const struct store_actor *, time_t now);
+int	store_postmortem_get(struct store *, int64_t case_id, struct arena *,
+	    struct store_postmortem *);
+/* Every post-mortem of a case released in [from, to), oldest release
+ * first; the row's strings live until fn returns; tracking ids, texts and
+ * author are not filled (NULL).  fn returns 0 to go on, -1 to stop. */
+int	store_postmortem_scan(struct store *, time_t from, time_t to,
+	    int (*fn)(void *, const struct store_postmortem *), void *arg);
+/* The latest `limit` post-mortems with this CWE released in [from, to),
+ * every field filled. */
+int	store_postmortem_examples(struct store *, const char *cwe,
+	    time_t from, time_t to, int limit, struct arena *,
+	    struct store_postmortem **, size_t *);
+/* The latest `limit` regressions or re-issued patches in [from, to). */
+int	store_postmortem_embarrassing(struct store *, time_t from, time_t to,
+	    int limit, struct arena *, struct store_postmortem **, size_t *);
+
+/* One case as the turnaround dashboard sees it: its milestones turned
+ * into phase durations by core_metrics_case().  Kept up to date in
+ * table case_metrics: every write that can change them marks the case,
+ * and store_metrics_scan() recomputes marked cases first. */
+struct store_metrics_row {
+	int64_t		 case_id;
+	time_t		 received_at;
+	const char	*channel;	/* "web", "api", "email" */
+	const char	*severity;	/* "" = unscored */
+	const char	*product;	/* the product named in the report */
+	const char	*state;
+	int64_t		 phase[6];	/* enum core_metrics_phase; -1 = not reached */
+	int64_t		 total;		/* received -> released, -1 */
+	int64_t		 researcher;	/* verification sent -> answered, -1 */
+	unsigned	 clarifications, reissued, reopened;
+	time_t		 released_at;	/* 0 = not released */
+	time_t		 due_at;	/* 0 = none */
+};
+/* Brings case_metrics up to date (the marked cases only). */
+int	store_metrics_refresh(struct store *);
+/* Refreshes, then calls fn for every case received in [from, to), in
+ * received order; strings live until fn returns.  fn returns 0 to go on,
+ * -1 to stop. */
+int	store_metrics_scan(struct store *, time_t from, time_t to,
+	    int (*fn)(void *, const struct store_metrics_row *), void *arg);
+/* Open cases (not released, closed, rejected, duplicate or not
+ * reproducible) due in [from, until), soonest first, at most `limit`;
+ * *total gets how many there are in all. */
+int	store_metrics_due(struct store *, time_t from, time_t until,
+	    int limit, struct arena *, struct store_queue_row **, size_t *,
+	    int64_t *total);
+
+/* Figures for /metrics (Prometheus). */
+struct store_gauges {
+	int64_t		 outbox_backlog;	/* pending + sending */
+	int64_t		 outbox_failed;
+	int64_t		 runs_queued, runs_running;
+	int64_t		 sla_breached;		/* open cases past due */
+	int64_t		 sla_breached_sev[5];	/* critical, high, medium,
+						 * low, unscored */
+};
+int	store_gauges(struct store *, time_t now, struct store_gauges *);
+
+/* Generated history (vigil demo --history): whole cases with their
+ * events written in one go, in bulk transactions. */
+struct store_history_event {
+	time_t		 at;
+	const char	*actor;
+	const char	*from, *to;	/* a transition; from "" = "created" */
+	const char	*reason;
+};
+struct store_history_case {
+	const char	*tracking_prefix;
+	const char	*channel, *severity, *cvss, *cwe;
+	double		 score;		/* CVSS base score; -1 = unscored */
+	const char	*product, *versions, *title, *description;
+	const char	*reporter_name, *reporter_email;
+	const char	*state;		/* the state after the last event */
+	time_t		 created_at, due_at;
+	time_t		 acked_at;	/* e-mail: when the acknowledgment left */
+	time_t		 verify_sent, verify_answered; /* 0 = none */
+	const struct store_history_event *ev;
+	size_t		 nev;
+	const struct store_postmortem *pm;	/* or NULL */
+};
+/* Inserts n cases (with events, an acknowledgment row in the outbox
+ * marked sent for e-mail, the verification sent/answered events, a
+ * post-mortem) in one transaction, then computes their metrics.  Each
+ * case gets a tracking id of its created_at year; ids (may be NULL)
+ * receives the n new case ids, so that a later batch can point a
+ * post-mortem's regression_of (a case id) at an earlier case.  A
+ * post-mortem's released_at is taken from the first transition to
+ * "released" in ev. */
+int	store_history_add(struct store *, const struct store_history_case *,
+	    size_t n, int64_t *ids);
+
 #endif

@@ -53,6 +53,7 @@ util_config_defaults(struct config *c)
 	c->sla_high = 30;
 	c->sla_medium = 90;
 	c->sla_low = 180;
+	c->sla_due_soon = 7;
 	c->log_level = LOG_INFO;
 	snprintf(c->team_name, sizeof(c->team_name), "Product Security Team");
 	snprintf(c->sec_languages, sizeof(c->sec_languages), "en");
@@ -244,6 +245,8 @@ handler(void *user, const char *section, const char *name, const char *v)
 		r = parse_int(v, 1, 3650, &c->sla_medium);
 	else if (KEY("sla", "low"))
 		r = parse_int(v, 1, 3650, &c->sla_low);
+	else if (KEY("sla", "due_soon"))
+		r = parse_int(v, 1, 365, &c->sla_due_soon);
 	else if (KEY("log", "level")) {
 		static const char *const lv[] = { "error", "warn", "info",
 		    "debug" };

@@ -30,6 +30,7 @@ struct config {
 	int	 sla_high;
 	int	 sla_medium;
 	int	 sla_low;
+	int	 sla_due_soon;		/* days: "due soon" on the dashboard */
 	/* [mail] */
 	char	 mail_from[256];	/* From: of outgoing mail */
 	char	 mail_address[256];	/* the inbound address (plus-addresses derive) */

@@ -611,6 +611,7 @@ struct redo {
 	const char	*kind;		/* message */
 	const char	*body;
 	const struct web_testing_redo *t;	/* "Fix and testing" forms */
+	const struct web_pm_redo *pm;		/* the post-mortem form */
 };
 
 static int
@@ -1029,6 +1030,8 @@ show_case(struct req *r, const struct store_case *c, const struct redo *d,
 	json_object_set_new(ctx, "mail", mail_ctx(r, c));
 	json_object_set_new(ctx, "testing", web_testing_case_ctx(r, c,
 	    d ? d->t : NULL));
+	if ((o = web_postmortem_ctx(r, c, d ? d->pm : NULL)) != NULL)
+		json_object_set_new(ctx, "postmortem", o);
 	/* the case's release and advisory (h_releases.c) */
 	if (web_staff_may(r, ACT_RELEASE_VIEW)) {
 		struct store_advisory adv;
@@ -1189,6 +1192,17 @@ web_case_page_redo(struct req *r, const struct store_case *c,
 
 	memset(&d, 0, sizeof(d));
 	d.t = t;
+	return show_case(r, c, &d, status);
+}
+
+int
+web_case_page_pm(struct req *r, const struct store_case *c,
+    const struct web_pm_redo *pm, unsigned status)
+{
+	struct redo d;
+
+	memset(&d, 0, sizeof(d));
+	d.pm = pm;
 	return show_case(r, c, &d, status);
 }
 

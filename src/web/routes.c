@@ -92,6 +92,15 @@ const struct route web_routes[] = {
 	{ "GET",  "/api/v1/cases/*/advisory",	"release.view",	web_h_api_advisory_get, 0 },
 	{ "PUT",  "/api/v1/cases/*/advisory",	"release.manage", web_h_api_advisory_put, 0 },
 	{ "POST", "/api/v1/products",		"product.manage", web_h_api_products_post, 0 },
+	{ "POST", "/cases/*/postmortem",	"postmortem.write", web_h_case_postmortem_post, 0 },
+	{ "GET",  "/api/v1/cases/*/postmortem",	"case.view",	web_h_api_postmortem_get, 0 },
+	{ "PUT",  "/api/v1/cases/*/postmortem",	"postmortem.write", web_h_api_postmortem_put, 0 },
+	{ "GET",  "/metrics",			"metrics.view",	web_h_prometheus, 0 },
+	{ "GET",  "/metrics/dashboard",		"metrics.view",	web_h_metrics_dashboard, 0 },
+	{ "GET",  "/metrics/turnaround.csv",	"metrics.view",	web_h_metrics_csv, 0 },
+	{ "GET",  "/api/v1/metrics/turnaround",	"metrics.view",	web_h_api_turnaround, 0 },
+	{ "GET",  "/training",			"metrics.view",	web_h_training, 0 },
+	{ "GET",  "/api/v1/training",		"metrics.view",	web_h_api_training, 0 },
 };
 const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);
 

@@ -186,6 +186,17 @@ web_staff_transition(struct req *r, const struct store_case *c,
 			return STAFF_REFUSED;
 		}
 	}
+	/* Every released case leaves its lessons behind before it closes. */
+	if (dst == ST_CLOSED) {
+		if ((rc = web_postmortem_exists(r, c)) == -1) {
+			web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
+			return STAFF_REPLIED;
+		}
+		if (rc == 0) {
+			*msg = "Write the post-mortem before closing the case.";
+			return STAFF_REFUSED;
+		}
+	}
 	web_staff_actor(r, &who);
 	rc = store_case_transition(r->app->store, c->id, c->state, to, &who,
 	    reason ? reason : "", researcher_hears(dst) ? web_notify(r, &n,

@@ -45,6 +45,26 @@ int	web_staff_message(struct req *, const struct store_case *,
 	    const char *body, int internal, int request_info,
 	    const char **msg);
 
+/* Writes the post-mortem of a released (or closed) case from v (index
+ * enum pm_field, core/postmortem.h); err[PMF__MAX] gets a message per
+ * bad field.  (h_postmortem.c) */
+int	web_staff_postmortem(struct req *, const struct store_case *,
+	    const char *const *v, const char **err, const char **msg);
+/* 1 if the case has a post-mortem, 0 if not, -1 on a store error. */
+int	web_postmortem_exists(struct req *, const struct store_case *);
+/* What a refused post-mortem form had typed, and why. */
+struct web_pm_redo {
+	const char	*v[11];		/* PMF__MAX */
+	const char	*err[11];
+	const char	*msg;
+};
+/* The post-mortem section of the case page (NULL before release). */
+json_t	*web_postmortem_ctx(struct req *, const struct store_case *,
+	    const struct web_pm_redo *);
+/* The case page again, with the post-mortem form as typed (h_cases.c). */
+int	web_case_page_pm(struct req *, const struct store_case *,
+	    const struct web_pm_redo *, unsigned status);
+
 /* The queue's query parameters (state, product, severity, channel,
  * assignee, overdue, q, sort, page, per_page), validated.  Returns 0, or
  * -1 with *bad naming the first invalid parameter. */

@@ -5,6 +5,7 @@
 #ifndef WEB_WEB_H
 #define WEB_WEB_H
 #include <stddef.h>
+#include <time.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -213,6 +214,27 @@ int	web_h_api_gate_get(struct req *);
 int	web_h_api_products_get(struct req *);
 int	web_h_api_products_post(struct req *);
 int	web_h_releases_page(struct req *);
+/* post-mortems, turnaround, training (issue 7) */
+int	web_h_case_postmortem_post(struct req *);
+int	web_h_api_postmortem_get(struct req *);
+int	web_h_api_postmortem_put(struct req *);
+int	web_h_prometheus(struct req *);		/* h_prometheus.c */
+int	web_h_metrics_dashboard(struct req *);	/* h_metrics.c */
+int	web_h_metrics_csv(struct req *);
+int	web_h_api_turnaround(struct req *);
+int	web_h_training(struct req *);		/* h_training.c */
+int	web_h_api_training(struct req *);
+/* The period of a metrics or training page from the query: from/to
+ * (YYYY-MM-DD, the last day included) or period=<preset>, default the
+ * last full quarter.  Returns 0, or -1 with the field and a message. */
+int	web_period(struct req *, time_t now, time_t *from, time_t *to,
+	    const char **preset, const char **field, const char **msg);
+/* The default period (the last full quarter). */
+void	web_period_default(time_t now, time_t *from, time_t *to,
+	    const char **preset);
+/* Links to the preset periods of the page at path. */
+json_t	*web_period_links(struct req *, const char *path,
+	    const char *current);
 int	web_h_releases_post(struct req *);
 int	web_h_release_view(struct req *);
 int	web_h_release_case_post(struct req *);

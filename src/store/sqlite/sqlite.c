@@ -16,6 +16,8 @@
 
 #include <sqlite3.h>
 
+#include "core/lifecycle.h"
+#include "core/metrics.h"
 #include "core/report.h"
 #include "util/arena.h"
 #include "util/crypto.h"
@@ -151,6 +153,27 @@ enum q {
 	Q_SUB_CONFIRM,
 	Q_SUB_REMOVE,
 	Q_SUBS,
+	Q_PM_UPSERT,
+	Q_PM_GET,
+	Q_PM_SCAN,
+	Q_PM_EXAMPLES,
+	Q_PM_EMBARRASSING,
+	Q_PM_CASE,
+	Q_DIRTY_BATCH,
+	Q_DIRTY_DEL,
+	Q_MX_CASE,
+	Q_MX_TRANS,
+	Q_MX_ACK,
+	Q_MX_RESEARCHER,
+	Q_MX_UPSERT,
+	Q_MX_SCAN,
+	Q_MX_DUE,
+	Q_MX_DUE_COUNT,
+	Q_GAUGE_OUTBOX,
+	Q_GAUGE_SLA,
+	Q_HIST_CASE,
+	Q_HIST_ACK,
+	Q_HIST_CASE_ID,
 	Q__MAX
 };
 
@@ -179,6 +202,19 @@ enum qf {
 	"poc, root_cause, publicly_known, exploited, disclosure_plans, " \
 	"disclosure_date, cvss_vector"
 #define NCASE_FIELDS	19	/* every enum report_field but RF_ATTACHMENTS */
+
+#define OPEN_STATES \
+	"('new', 'triage', 'needs_info', 'confirmed', 'fixing', 'testing', " \
+	"'verifying', 'ready', 'scheduled')"
+#define PM_SELECT \
+	"SELECT p.case_id, c.tracking_id, p.cwe, p.component, " \
+	"p.introduced_in, p.how_found, p.practice, " \
+	"coalesce(p.regression_of, 0), coalesce(r.tracking_id, ''), " \
+	"p.reissued, p.root_cause, p.fix, p.lessons, p.tags, p.author, " \
+	"p.released_at, p.created_at, p.updated_at, c.reporter_name, " \
+	"c.reporter_email, c.credit FROM post_mortems p " \
+	"JOIN cases c ON c.id = p.case_id " \
+	"LEFT JOIN cases r ON r.id = p.regression_of "
 
 static const char *const qsql[Q__MAX] = {
 	[Q_SEQ_NEXT] =
@@ -315,7 +351,8 @@ static const char *const qsql[Q__MAX] = {
 	    "FROM audit WHERE case_id = ?1 ORDER BY id DESC LIMIT ?2",
 	[Q_CASE_STATE_SET] =
 	    "UPDATE cases SET state = ?3, updated_at = ?4 "
-	    "WHERE id = ?1 AND state = ?2",
+	    "WHERE id = ?1 AND state = ?2 AND (?3 <> 'closed' OR EXISTS "
+	    "(SELECT 1 FROM post_mortems WHERE case_id = ?1))",
 	[Q_CASE_ASSIGN] =
 	    "UPDATE cases SET assignee_id = nullif(?2, 0), updated_at = ?3 "
 	    "WHERE id = ?1",
@@ -642,6 +679,103 @@ static const char *const qsql[Q__MAX] = {
 	    "SELECT id, email, products, token, confirmed_at FROM subscribers "
 	    "WHERE confirmed_at IS NOT NULL AND unsubscribed_at IS NULL "
 	    "ORDER BY id",
+	[Q_PM_UPSERT] =
+	    "INSERT INTO post_mortems (case_id, cwe, component, introduced_in, "
+	    "how_found, practice, regression_of, reissued, root_cause, fix, "
+	    "lessons, tags, author, released_at, created_at, updated_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, nullif(?7, 0), ?8, ?9, ?10, ?11, "
+	    "?12, ?13, ?14, ?15, ?15) ON CONFLICT (case_id) DO UPDATE SET "
+	    "cwe = excluded.cwe, component = excluded.component, "
+	    "introduced_in = excluded.introduced_in, "
+	    "how_found = excluded.how_found, practice = excluded.practice, "
+	    "regression_of = excluded.regression_of, "
+	    "reissued = excluded.reissued, root_cause = excluded.root_cause, "
+	    "fix = excluded.fix, lessons = excluded.lessons, "
+	    "tags = excluded.tags, author = excluded.author, "
+	    "released_at = excluded.released_at, "
+	    "updated_at = excluded.updated_at",
+	[Q_PM_GET] = PM_SELECT "WHERE p.case_id = ?1",
+	[Q_PM_SCAN] =
+	    "SELECT released_at, cwe, component, practice, "
+	    "coalesce(regression_of, 0), reissued FROM post_mortems "
+	    "WHERE released_at >= ?1 AND released_at < ?2 ORDER BY released_at",
+	[Q_PM_EXAMPLES] = PM_SELECT "WHERE p.cwe = ?1 AND p.released_at >= ?2 "
+	    "AND p.released_at < ?3 ORDER BY p.released_at DESC LIMIT ?4",
+	[Q_PM_EMBARRASSING] = PM_SELECT "WHERE (p.regression_of IS NOT NULL OR "
+	    "p.reissued <> 0) AND p.released_at >= ?1 AND p.released_at < ?2 "
+	    "ORDER BY p.released_at DESC LIMIT ?3",
+	/* the case's state and its first release (a post-mortem needs one) */
+	[Q_PM_CASE] =
+	    "SELECT state, (SELECT min(at) FROM events WHERE case_id = ?1 AND "
+	    "kind = 'transition' AND to_state = 'released') FROM cases "
+	    "WHERE id = ?1",
+	[Q_DIRTY_BATCH] = "SELECT case_id FROM metrics_dirty LIMIT ?1",
+	[Q_DIRTY_DEL] = "DELETE FROM metrics_dirty WHERE case_id = ?1",
+	[Q_MX_CASE] =
+	    "SELECT created_at, channel, severity, CASE WHEN product = 'other' "
+	    "AND product_other <> '' THEN product_other ELSE product END, "
+	    "state, coalesce(due_at, 0) FROM cases WHERE id = ?1",
+	[Q_MX_TRANS] =
+	    "SELECT at, from_state, to_state FROM events WHERE case_id = ?1 "
+	    "AND kind = 'transition' ORDER BY at, id",
+	/* acknowledged: the acknowledgment mail left, or the team wrote to
+	 * the researcher, whichever came first */
+	[Q_MX_ACK] =
+	    "SELECT min(x) FROM (SELECT min(sent_at) AS x FROM outbox "
+	    "WHERE case_id = ?1 AND kind = 'ack' AND sent_at IS NOT NULL "
+	    "UNION ALL SELECT min(at) FROM messages WHERE case_id = ?1 AND "
+	    "author_kind = 'staff' AND internal = 0)",
+	/* the researcher's verification time: the fix first sent to them ->
+	 * their first answer (the system records it) */
+	[Q_MX_RESEARCHER] =
+	    "SELECT (SELECT min(e.at) FROM events e WHERE e.case_id = ?1 AND "
+	    "e.kind = 'verification' AND e.actor = 'system' AND e.at >= s.at) "
+	    "- s.at FROM (SELECT min(at) AS at FROM events WHERE case_id = ?1 "
+	    "AND kind = 'verification' AND reason = 'sent to the researcher') s",
+	[Q_MX_UPSERT] =
+	    "INSERT OR REPLACE INTO case_metrics (received_at, case_id, "
+	    "channel, severity, product, state, ack_s, triage_s, fix_s, test_s, "
+	    "verify_s, release_s, total_s, researcher_s, clarifications, "
+	    "reissued, reopened, released_at, due_at) VALUES (?1, ?2, ?3, ?4, "
+	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+	    "?19)",
+	[Q_MX_SCAN] =
+	    "SELECT received_at, case_id, channel, severity, product, state, "
+	    "ack_s, triage_s, fix_s, test_s, verify_s, release_s, total_s, "
+	    "researcher_s, clarifications, reissued, reopened, released_at, "
+	    "due_at FROM case_metrics WHERE received_at >= ?1 AND "
+	    "received_at < ?2",
+	[Q_MX_DUE] =
+	    "SELECT c.id, c.tracking_id, c.title, c.state, c.channel, "
+	    "CASE WHEN c.product = 'other' AND c.product_other <> '' THEN "
+	    "c.product_other ELSE c.product END, c.severity, c.score, "
+	    "coalesce(u.name, ''), c.created_at, c.updated_at, c.due_at "
+	    "FROM cases c LEFT JOIN users u ON u.id = c.assignee_id "
+	    "WHERE c.state IN " OPEN_STATES " AND c.due_at >= ?3 AND "
+	    "c.due_at < ?1 ORDER BY c.due_at, c.id LIMIT ?2",
+	[Q_MX_DUE_COUNT] =
+	    "SELECT count(*) FROM cases WHERE state IN " OPEN_STATES " AND "
+	    "due_at >= ?2 AND due_at < ?1",
+	[Q_GAUGE_OUTBOX] =
+	    "SELECT coalesce(sum(status IN ('pending', 'sending')), 0), "
+	    "coalesce(sum(status = 'failed'), 0) FROM outbox "
+	    "WHERE status IN ('pending', 'sending', 'failed')",
+	[Q_GAUGE_SLA] =
+	    "SELECT severity, count(*) FROM cases WHERE state IN " OPEN_STATES
+	    " AND due_at < ?1 GROUP BY severity",
+	[Q_HIST_CASE] =
+	    "INSERT INTO cases (tracking_id, state, channel, tier, product_id, "
+	    CASE_FIELDS ", created_at, updated_at, due_at, staff_cvss, "
+	    "staff_cwe, severity, score) VALUES (?1, ?2, ?3, 2, "
+	    "(SELECT id FROM products WHERE name = ?4), ?5, ?6, '', ?7, ?4, '', "
+	    "?8, ?9, '', ?10, ?11, 'See the report.', '', '', 'no', 'no', '', "
+	    "'', ?12, "
+	    "?13, ?14, nullif(?15, 0), ?12, ?9, ?16, ?17)",
+	[Q_HIST_ACK] =
+	    "INSERT INTO outbox (case_id, kind, created_at, to_addr, to_name, "
+	    "message_id, status, attempts, next_attempt_at, sent_at) VALUES "
+	    "(?1, 'ack', ?2, ?3, ?4, ?5, 'sent', 1, ?2, ?6)",
+	[Q_HIST_CASE_ID] = "SELECT id FROM cases WHERE tracking_id = ?1",
 	[Q_CASE_COMPLETE] =
 	    "UPDATE cases SET reporter_name = ?3, reporter_email = ?4, "
 	    "pgp_key = ?5, credit = ?6, product = ?7, product_other = ?8, "
@@ -1479,30 +1613,19 @@ sq_track_session_add(void *p, int64_t case_id, const unsigned char *hash,
 	return tx_write(p, tsess_fn, &a);
 }
 
-/* Runs a list query: bind id (and an int), calls row() per row. */
+/* Steps a bound statement into an arena array of itemsz-sized rows. */
 static int
-list_query(struct sq *s, enum q q, int64_t id, int iarg, struct arena *ar,
-    void **items, size_t *n, size_t itemsz,
-    int (*row)(sqlite3_stmt *, struct arena *, void *))
+rows_into(sqlite3_stmt *st, struct arena *ar, void **items, size_t *n,
+    size_t itemsz, int (*row)(sqlite3_stmt *, struct arena *, void *))
 {
-	struct conn *c;
-	sqlite3_stmt *st;
-	size_t cap = 16, cnt = 0;
+	size_t cap = 8, cnt = 0;
 	char *arr, *narr;
 	int rc;
 
-	if ((c = acquire(s)) == NULL)
-		return STORE_ERR;
-	st = stmt(c, q);
-	if (id >= 0)
-		sqlite3_bind_int64(st, 1, id);
-	if (iarg >= 0)
-		sqlite3_bind_int(st, 2, iarg);
-	arr = util_arena_alloc(ar, cap * itemsz);
-	rc = STORE_OK;
+	arr = util_arena_zalloc(ar, cap * itemsz);
 	while (arr != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (cnt == cap) {
-			if ((narr = util_arena_alloc(ar, 2 * cap * itemsz)) ==
+			if ((narr = util_arena_zalloc(ar, 2 * cap * itemsz)) ==
 			    NULL) {
 				arr = NULL;
 				break;
@@ -1518,17 +1641,35 @@ list_query(struct sq *s, enum q q, int64_t id, int iarg, struct arena *ar,
 		cnt++;
 	}
 	sqlite3_reset(st);
+	*items = arr;
+	*n = arr != NULL ? cnt : 0;
 	if (arr == NULL)
-		rc = STORE_ERR;
-	else if (rc != SQLITE_DONE) {
+		return STORE_ERR;
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
+}
+
+/* Runs a list query: bind id (and an int), calls row() per row. */
+static int
+list_query(struct sq *s, enum q q, int64_t id, int iarg, struct arena *ar,
+    void **items, size_t *n, size_t itemsz,
+    int (*row)(sqlite3_stmt *, struct arena *, void *))
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((c = acquire(s)) == NULL)
+		return STORE_ERR;
+	st = stmt(c, q);
+	if (id >= 0)
+		sqlite3_bind_int64(st, 1, id);
+	if (iarg >= 0)
+		sqlite3_bind_int(st, 2, iarg);
+	rc = rows_into(st, ar, items, n, itemsz, row);
+	if (rc != STORE_OK)
 		log_err("sqlite: list query %d: %s", (int)q,
 		    sqlite3_errmsg(c->db));
-		rc = STORE_ERR;
-	} else
-		rc = STORE_OK;
 	release(s, c);
-	*items = arr;
-	*n = cnt;
 	return rc;
 }
 
@@ -4389,6 +4530,643 @@ sq_subscribers(void *p, struct arena *ar, struct store_subscriber **x,
 	    sub_row);
 }
 
+/* ---- post-mortems and turnaround metrics ---- */
+
+static int
+pm_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_postmortem *x = p;
+
+	x->case_id = sqlite3_column_int64(st, 0);
+	x->tracking_id = col_text(ar, st, 1);
+	x->cwe = col_text(ar, st, 2);
+	x->component = col_text(ar, st, 3);
+	x->introduced_in = col_text(ar, st, 4);
+	x->how_found = col_text(ar, st, 5);
+	x->practice = col_text(ar, st, 6);
+	x->regression_of = sqlite3_column_int64(st, 7);
+	x->regression_of_tracking = col_text(ar, st, 8);
+	x->reissued = sqlite3_column_int(st, 9);
+	x->root_cause = col_text(ar, st, 10);
+	x->fix = col_text(ar, st, 11);
+	x->lessons = col_text(ar, st, 12);
+	x->tags = col_text(ar, st, 13);
+	x->author = col_text(ar, st, 14);
+	x->released_at = (time_t)sqlite3_column_int64(st, 15);
+	x->created_at = (time_t)sqlite3_column_int64(st, 16);
+	x->updated_at = (time_t)sqlite3_column_int64(st, 17);
+	x->reporter_name = col_text(ar, st, 18);
+	x->reporter_email = col_text(ar, st, 19);
+	x->credit = col_text(ar, st, 20);
+	return x->credit == NULL ? -1 : 0;
+}
+
+static int
+pm_write(struct conn *c, const struct store_postmortem *pm,
+    time_t released_at, const char *author, time_t now)
+{
+	sqlite3_stmt *st = stmt(c, Q_PM_UPSERT);
+
+	sqlite3_bind_int64(st, 1, pm->case_id);
+	bind_text(st, 2, pm->cwe);
+	bind_text(st, 3, pm->component);
+	bind_text(st, 4, pm->introduced_in);
+	bind_text(st, 5, pm->how_found);
+	bind_text(st, 6, pm->practice);
+	sqlite3_bind_int64(st, 7, pm->regression_of);
+	sqlite3_bind_int(st, 8, pm->reissued != 0);
+	bind_text(st, 9, pm->root_cause);
+	bind_text(st, 10, pm->fix);
+	bind_text(st, 11, pm->lessons);
+	bind_text(st, 12, pm->tags);
+	bind_text(st, 13, author);
+	sqlite3_bind_int64(st, 14, (sqlite3_int64)released_at);
+	sqlite3_bind_int64(st, 15, (sqlite3_int64)now);
+	return step_done(c, Q_PM_UPSERT, "post-mortem");
+}
+
+struct pm_arg {
+	const struct store_postmortem	*pm;
+	const struct store_actor	*who;
+	time_t				 now;
+};
+
+static int
+pm_put_fn(struct conn *c, void *p)
+{
+	struct pm_arg *a = p;
+	sqlite3_stmt *st = stmt(c, Q_PM_CASE);
+	const char *state;
+	time_t released = 0;
+	int rc, ok;
+
+	sqlite3_bind_int64(st, 1, a->pm->case_id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? STORE_NONE :
+		    step_fail(c, rc, "post-mortem case");
+	}
+	state = (const char *)sqlite3_column_text(st, 0);
+	ok = state != NULL && (strcmp(state, "released") == 0 ||
+	    strcmp(state, "closed") == 0) &&
+	    sqlite3_column_type(st, 1) != SQLITE_NULL;
+	if (ok)
+		released = (time_t)sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	if (!ok)
+		return STORE_NONE;
+	if (a->pm->regression_of == a->pm->case_id)
+		return STORE_NONE;
+	if ((rc = pm_write(c, a->pm, released, a->who->name, a->now)) !=
+	    STORE_OK)
+		return rc;
+	return insert_event_audit(c, a->pm->case_id, a->now, a->who,
+	    "postmortem", "", "", "post-mortem written",
+	    "post-mortem written");
+}
+
+static int
+sq_postmortem_put(void *p, const struct store_postmortem *pm,
+    const struct store_actor *who, time_t now)
+{
+	struct pm_arg a = { pm, who, now };
+
+	return tx_write(p, pm_put_fn, &a);
+}
+
+static int
+sq_postmortem_get(void *p, int64_t case_id, struct arena *ar,
+    struct store_postmortem *out)
+{
+	return one_row(p, Q_PM_GET, NULL, NULL, case_id, ar, out, pm_row);
+}
+
+static int
+sq_postmortem_scan(void *p, time_t from, time_t to,
+    int (*fn)(void *, const struct store_postmortem *), void *arg)
+{
+	struct sq *s = p;
+	struct store_postmortem x;
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((c = acquire(s)) == NULL)
+		return STORE_ERR;
+	st = stmt(c, Q_PM_SCAN);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
+	memset(&x, 0, sizeof(x));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		x.released_at = (time_t)sqlite3_column_int64(st, 0);
+		x.cwe = (const char *)sqlite3_column_text(st, 1);
+		x.component = (const char *)sqlite3_column_text(st, 2);
+		x.practice = (const char *)sqlite3_column_text(st, 3);
+		x.regression_of = sqlite3_column_int64(st, 4);
+		x.reissued = sqlite3_column_int(st, 5);
+		if (x.cwe == NULL || x.component == NULL || x.practice == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		if (fn(arg, &x) == -1) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		log_err("sqlite: post-mortem scan: %s", sqlite3_errmsg(c->db));
+	sqlite3_reset(st);
+	release(s, c);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
+}
+
+static int
+sq_postmortem_examples(void *p, const char *cwe, time_t from, time_t to,
+    int limit, struct arena *ar, struct store_postmortem **out, size_t *n)
+{
+	struct sq *s = p;
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((c = acquire(s)) == NULL)
+		return STORE_ERR;
+	st = stmt(c, Q_PM_EXAMPLES);
+	bind_text(st, 1, cwe);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)from);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)to);
+	sqlite3_bind_int(st, 4, limit);
+	rc = rows_into(st, ar, (void **)out, n, sizeof(**out), pm_row);
+	release(s, c);
+	return rc;
+}
+
+static int
+sq_postmortem_embarrassing(void *p, time_t from, time_t to, int limit,
+    struct arena *ar, struct store_postmortem **out, size_t *n)
+{
+	struct sq *s = p;
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((c = acquire(s)) == NULL)
+		return STORE_ERR;
+	st = stmt(c, Q_PM_EMBARRASSING);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
+	sqlite3_bind_int(st, 3, limit);
+	rc = rows_into(st, ar, (void **)out, n, sizeof(**out), pm_row);
+	release(s, c);
+	return rc;
+}
+
+/* Recomputes one case's row of case_metrics from its history (in the
+ * current write transaction) and clears its mark.  tr/cap: a scratch
+ * array the caller keeps across calls. */
+static int
+mx_case(struct conn *c, int64_t id, struct core_metrics_transition **tr,
+    size_t *cap)
+{
+	sqlite3_stmt *st = stmt(c, Q_MX_CASE);
+	struct core_metrics_case m;
+	struct core_metrics_transition *ntr;
+	char channel[16], severity[16], state[32], product[256];
+	const char *t;
+	int64_t created, due, ack = 0, researcher = -1, released = 0;
+	size_t n = 0;
+	int rc, f, i;
+
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return step_fail(c, rc, "metrics case");
+		goto done;	/* no such case: just drop the mark */
+	}
+	created = sqlite3_column_int64(st, 0);
+	t = (const char *)sqlite3_column_text(st, 1);
+	snprintf(channel, sizeof(channel), "%s", t ? t : "");
+	t = (const char *)sqlite3_column_text(st, 2);
+	snprintf(severity, sizeof(severity), "%s", t ? t : "");
+	t = (const char *)sqlite3_column_text(st, 3);
+	snprintf(product, sizeof(product), "%s", t ? t : "");
+	t = (const char *)sqlite3_column_text(st, 4);
+	snprintf(state, sizeof(state), "%s", t ? t : "");
+	due = sqlite3_column_int64(st, 5);
+	sqlite3_reset(st);
+
+	st = stmt(c, Q_MX_TRANS);
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == *cap) {
+			size_t ncap = *cap ? *cap * 2 : 64;
+
+			if ((ntr = realloc(*tr, ncap * sizeof(**tr))) ==
+			    NULL) {
+				sqlite3_reset(st);
+				return STORE_ERR;
+			}
+			*tr = ntr;
+			*cap = ncap;
+		}
+		(*tr)[n].at = sqlite3_column_int64(st, 0);
+		f = core_state_parse((const char *)sqlite3_column_text(st, 1));
+		(*tr)[n].from = f < 0 ? ST__MAX : (enum core_state)f;
+		f = core_state_parse((const char *)sqlite3_column_text(st, 2));
+		(*tr)[n].to = f < 0 ? ST__MAX : (enum core_state)f;
+		if (released == 0 && (*tr)[n].to == ST_RELEASED)
+			released = (*tr)[n].at;
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return step_fail(c, rc, "metrics events");
+
+	/* A web form or API submission is acknowledged on the spot: the
+	 * reporter gets the tracking number and link in the answer. */
+	if (strcmp(channel, "email") != 0)
+		ack = created;
+	else {
+		st = stmt(c, Q_MX_ACK);
+		sqlite3_bind_int64(st, 1, id);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+		    sqlite3_column_type(st, 0) != SQLITE_NULL)
+			ack = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return step_fail(c, rc, "metrics ack");
+	}
+	st = stmt(c, Q_MX_RESEARCHER);
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		researcher = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return step_fail(c, rc, "metrics verification");
+
+	core_metrics_case(created, ack, n ? *tr : NULL, n, &m);
+	st = stmt(c, Q_MX_UPSERT);
+	sqlite3_bind_int64(st, 1, created);
+	sqlite3_bind_int64(st, 2, id);
+	bind_text(st, 3, channel);
+	bind_text(st, 4, severity);
+	bind_text(st, 5, product);
+	bind_text(st, 6, state);
+	for (i = 0; i < METRICS__MAX; i++)
+		sqlite3_bind_int64(st, 7 + i, m.phase[i]);
+	sqlite3_bind_int64(st, 13, m.total);
+	sqlite3_bind_int64(st, 14, researcher);
+	sqlite3_bind_int(st, 15, (int)m.clarifications);
+	sqlite3_bind_int(st, 16, (int)m.reissued);
+	sqlite3_bind_int(st, 17, (int)m.reopened);
+	sqlite3_bind_int64(st, 18, released);
+	sqlite3_bind_int64(st, 19, due);
+	if ((rc = step_done(c, Q_MX_UPSERT, "metrics row")) != STORE_OK)
+		return rc;
+done:
+	st = stmt(c, Q_DIRTY_DEL);
+	sqlite3_bind_int64(st, 1, id);
+	return step_done(c, Q_DIRTY_DEL, "metrics mark");
+}
+
+#define MX_BATCH	2000
+
+struct mx_arg {
+	int	 more;		/* out: marks left after this batch */
+};
+
+static int
+mx_refresh_fn(struct conn *c, void *p)
+{
+	struct mx_arg *a = p;
+	sqlite3_stmt *st = stmt(c, Q_DIRTY_BATCH);
+	struct core_metrics_transition *tr = NULL;
+	int64_t ids[MX_BATCH];
+	size_t n = 0, i, cap = 0;
+	int rc;
+
+	sqlite3_bind_int(st, 1, MX_BATCH);
+	while (n < MX_BATCH && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (n < MX_BATCH && rc != SQLITE_DONE)
+		return step_fail(c, rc, "metrics marks");
+	a->more = n == MX_BATCH;
+	rc = STORE_OK;
+	for (i = 0; i < n && rc == STORE_OK; i++)
+		rc = mx_case(c, ids[i], &tr, &cap);
+	free(tr);
+	return rc;
+}
+
+static int
+sq_metrics_refresh(void *p)
+{
+	struct sq *s = p;
+	struct mx_arg a;
+	struct conn *c;
+	int rc;
+
+	/* Most reads find nothing to do: look without taking the writer
+	 * lock first. */
+	if ((c = acquire(s)) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_int(stmt(c, Q_DIRTY_BATCH), 1, 1);
+	rc = sqlite3_step(stmt(c, Q_DIRTY_BATCH));
+	sqlite3_reset(stmt(c, Q_DIRTY_BATCH));
+	release(s, c);
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+	do {
+		a.more = 0;
+		if ((rc = tx_write(s, mx_refresh_fn, &a)) != STORE_OK)
+			return rc;
+	} while (a.more);
+	return STORE_OK;
+}
+
+static int
+sq_metrics_scan(void *p, time_t from, time_t to,
+    int (*fn)(void *, const struct store_metrics_row *), void *arg)
+{
+	struct sq *s = p;
+	struct store_metrics_row x;
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc, i;
+
+	if ((rc = sq_metrics_refresh(s)) != STORE_OK)
+		return rc;
+	if ((c = acquire(s)) == NULL)
+		return STORE_ERR;
+	st = stmt(c, Q_MX_SCAN);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		x.received_at = (time_t)sqlite3_column_int64(st, 0);
+		x.case_id = sqlite3_column_int64(st, 1);
+		x.channel = (const char *)sqlite3_column_text(st, 2);
+		x.severity = (const char *)sqlite3_column_text(st, 3);
+		x.product = (const char *)sqlite3_column_text(st, 4);
+		x.state = (const char *)sqlite3_column_text(st, 5);
+		for (i = 0; i < METRICS__MAX; i++)
+			x.phase[i] = sqlite3_column_int64(st, 6 + i);
+		x.total = sqlite3_column_int64(st, 12);
+		x.researcher = sqlite3_column_int64(st, 13);
+		x.clarifications = (unsigned)sqlite3_column_int(st, 14);
+		x.reissued = (unsigned)sqlite3_column_int(st, 15);
+		x.reopened = (unsigned)sqlite3_column_int(st, 16);
+		x.released_at = (time_t)sqlite3_column_int64(st, 17);
+		x.due_at = (time_t)sqlite3_column_int64(st, 18);
+		if (x.channel == NULL || x.severity == NULL ||
+		    x.product == NULL || x.state == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		if (fn(arg, &x) == -1) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		log_err("sqlite: metrics scan: %s", sqlite3_errmsg(c->db));
+	sqlite3_reset(st);
+	release(s, c);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
+}
+
+static int
+due_row(sqlite3_stmt *st, struct arena *ar, void *p)
+{
+	struct store_queue_row *r = p;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->tracking_id = col_text(ar, st, 1);
+	r->title = col_text(ar, st, 2);
+	r->state = col_text(ar, st, 3);
+	r->channel = col_text(ar, st, 4);
+	r->product = col_text(ar, st, 5);
+	r->severity = col_text(ar, st, 6);
+	r->score = sqlite3_column_double(st, 7);
+	r->assignee = col_text(ar, st, 8);
+	r->created_at = (time_t)sqlite3_column_int64(st, 9);
+	r->updated_at = (time_t)sqlite3_column_int64(st, 10);
+	r->due_at = (time_t)sqlite3_column_int64(st, 11);
+	return r->assignee == NULL ? -1 : 0;
+}
+
+static int
+sq_metrics_due(void *p, time_t from, time_t until, int limit,
+    struct arena *ar, struct store_queue_row **out, size_t *n, int64_t *total)
+{
+	struct sq *s = p;
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((c = acquire(s)) == NULL)
+		return STORE_ERR;
+	st = stmt(c, Q_MX_DUE);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)until);
+	sqlite3_bind_int(st, 2, limit);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)from);
+	rc = rows_into(st, ar, (void **)out, n, sizeof(**out), due_row);
+	st = stmt(c, Q_MX_DUE_COUNT);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)until);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)from);
+	if (rc == STORE_OK && sqlite3_step(st) == SQLITE_ROW)
+		*total = sqlite3_column_int64(st, 0);
+	else
+		rc = STORE_ERR;
+	sqlite3_reset(st);
+	release(s, c);
+	return rc;
+}
+
+static int
+sq_gauges(void *p, time_t now, struct store_gauges *g)
+{
+	static const char *const sev[5] = { "critical", "high", "medium",
+	    "low", "" };
+	struct sq *s = p;
+	struct conn *c;
+	sqlite3_stmt *st;
+	const char *name;
+	int rc = STORE_OK, r, i;
+
+	memset(g, 0, sizeof(*g));
+	if ((c = acquire(s)) == NULL)
+		return STORE_ERR;
+	st = stmt(c, Q_GAUGE_OUTBOX);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		g->outbox_backlog = sqlite3_column_int64(st, 0);
+		g->outbox_failed = sqlite3_column_int64(st, 1);
+	} else
+		rc = STORE_ERR;
+	sqlite3_reset(st);
+	st = stmt(c, Q_RUNS_BACKLOG);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		g->runs_queued = sqlite3_column_int64(st, 0);
+		g->runs_running = sqlite3_column_int64(st, 1);
+	} else
+		rc = STORE_ERR;
+	sqlite3_reset(st);
+	st = stmt(c, Q_GAUGE_SLA);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 0);
+		for (i = 0; i < 5; i++)
+			if (name != NULL && strcmp(name, sev[i]) == 0)
+				break;
+		if (i == 5)
+			i = 4;	/* anything else counts as unscored */
+		g->sla_breached_sev[i] += sqlite3_column_int64(st, 1);
+		g->sla_breached += sqlite3_column_int64(st, 1);
+	}
+	if (r != SQLITE_DONE)
+		rc = STORE_ERR;
+	sqlite3_reset(st);
+	if (rc != STORE_OK)
+		log_err("sqlite: gauges: %s", sqlite3_errmsg(c->db));
+	release(s, c);
+	return rc;
+}
+
+struct hist_arg {
+	const struct store_history_case	*hc;
+	size_t				 n;
+	int64_t				*ids;
+};
+
+static int
+hist_one(struct conn *c, const struct store_history_case *h, int64_t *idp,
+    struct core_metrics_transition **tr, size_t *cap)
+{
+	static const struct store_actor researcher = { 0, "researcher" };
+	sqlite3_stmt *st;
+	struct tm tm;
+	char tracking[40], mid[64];
+	int64_t seq, id;
+	time_t released = 0;
+	size_t i;
+	int rc;
+
+	gmtime_r(&h->created_at, &tm);
+	st = stmt(c, Q_SEQ_NEXT);
+	bind_text(st, 1, h->tracking_prefix);
+	sqlite3_bind_int(st, 2, tm.tm_year + 1900);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return step_fail(c, rc, "tracking sequence");
+	}
+	seq = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (core_tracking_format(tracking, sizeof(tracking),
+	    h->tracking_prefix, tm.tm_year + 1900, seq) == -1)
+		return STORE_ERR;
+	st = stmt(c, Q_HIST_CASE);
+	bind_text(st, 1, tracking);
+	bind_text(st, 2, h->state);
+	bind_text(st, 3, h->channel);
+	bind_text(st, 4, h->product);
+	bind_text(st, 5, h->reporter_name);
+	bind_text(st, 6, h->reporter_email);
+	bind_text(st, 7, h->reporter_name);
+	bind_text(st, 8, h->versions);
+	bind_text(st, 9, h->cwe);
+	bind_text(st, 10, h->title);
+	bind_text(st, 11, h->description);
+	bind_text(st, 12, h->cvss);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)h->created_at);
+	sqlite3_bind_int64(st, 14, (sqlite3_int64)(h->nev > 0 ?
+	    h->ev[h->nev - 1].at : h->created_at));
+	sqlite3_bind_int64(st, 15, (sqlite3_int64)h->due_at);
+	bind_text(st, 16, h->severity);
+	sqlite3_bind_double(st, 17, h->severity != NULL &&
+	    *h->severity != '\0' ? h->score : -1);
+	if ((rc = step_done(c, Q_HIST_CASE, "history case")) != STORE_OK)
+		return rc;
+	id = sqlite3_last_insert_rowid(c->db);
+	*idp = id;
+	if ((rc = insert_event(c, id, h->created_at, "researcher", "created",
+	    "", "new", "")) != STORE_OK)
+		return rc;
+	for (i = 0; i < h->nev; i++) {
+		const struct store_history_event *e = &h->ev[i];
+
+		if (e->from == NULL || *e->from == '\0')
+			continue;	/* "created" is written above */
+		if ((rc = insert_event(c, id, e->at, e->actor ? e->actor :
+		    "system", "transition", e->from, e->to, e->reason ?
+		    e->reason : "")) != STORE_OK)
+			return rc;
+		if (released == 0 && strcmp(e->to, "released") == 0)
+			released = e->at;
+	}
+	if (h->verify_sent != 0) {
+		if ((rc = insert_event(c, id, h->verify_sent, "system",
+		    "verification", "", "", "sent to the researcher")) !=
+		    STORE_OK)
+			return rc;
+		if (h->verify_answered != 0 && (rc = insert_event(c, id,
+		    h->verify_answered, "system", "verification", "", "",
+		    "fixed")) != STORE_OK)
+			return rc;
+	}
+	if (strcmp(h->channel, "email") == 0 && h->acked_at != 0) {
+		st = stmt(c, Q_HIST_ACK);
+		snprintf(mid, sizeof(mid), "history.%s@vigil.invalid",
+		    tracking);
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)h->created_at);
+		bind_text(st, 3, h->reporter_email);
+		bind_text(st, 4, h->reporter_name);
+		bind_text(st, 5, mid);
+		sqlite3_bind_int64(st, 6, (sqlite3_int64)h->acked_at);
+		if ((rc = step_done(c, Q_HIST_ACK, "history ack")) != STORE_OK)
+			return rc;
+	}
+	if (h->pm != NULL && released != 0) {
+		struct store_postmortem pm = *h->pm;
+
+		pm.case_id = id;
+		if ((rc = pm_write(c, &pm, released, pm.author ? pm.author :
+		    researcher.name, released)) != STORE_OK)
+			return rc;
+	}
+	return mx_case(c, id, tr, cap);
+}
+
+static int
+hist_fn(struct conn *c, void *p)
+{
+	struct hist_arg *a = p;
+	struct core_metrics_transition *tr = NULL;
+	size_t i, cap = 0;
+	int64_t id;
+	int rc = STORE_OK;
+
+	for (i = 0; i < a->n && rc == STORE_OK; i++) {
+		rc = hist_one(c, &a->hc[i], &id, &tr, &cap);
+		if (a->ids != NULL)
+			a->ids[i] = id;
+	}
+	free(tr);
+	return rc;
+}
+
+static int
+sq_history_add(void *p, const struct store_history_case *hc, size_t n,
+    int64_t *ids)
+{
+	struct hist_arg a = { hc, n, ids };
+
+	return tx_write(p, hist_fn, &a);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -4497,4 +5275,14 @@ const struct store_ops store_sqlite_ops = {
 	.subscriber_confirm = sq_subscriber_confirm,
 	.subscriber_remove = sq_subscriber_remove,
 	.subscribers = sq_subscribers,
+	.postmortem_put = sq_postmortem_put,
+	.postmortem_get = sq_postmortem_get,
+	.postmortem_scan = sq_postmortem_scan,
+	.postmortem_examples = sq_postmortem_examples,
+	.postmortem_embarrassing = sq_postmortem_embarrassing,
+	.metrics_refresh = sq_metrics_refresh,
+	.metrics_scan = sq_metrics_scan,
+	.metrics_due = sq_metrics_due,
+	.gauges = sq_gauges,
+	.history_add = sq_history_add,
 };

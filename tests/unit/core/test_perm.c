@@ -50,6 +50,8 @@ static const struct {
 	{ ACT_VERIFY_WAIVE, "verify.waive", 0,	{ 0, 0, 0, 1, 1 } },
 	{ ACT_RELEASE_VIEW, "release.view", 0,	{ 1, 1, 1, 1, 1 } },
 	{ ACT_RELEASE_MANAGE, "release.manage", 0, { 0, 0, 0, 1, 1 } },
+	{ ACT_METRICS_VIEW, "metrics.view", 0, { 1, 1, 1, 1, 1 } },
+	{ ACT_POSTMORTEM_WRITE, "postmortem.write", 0, { 1, 1, 0, 1, 1 } },
 };
 
 static const struct {
