@@ -688,6 +688,68 @@ def release_fixtures():
     return RFIX
 
 
+# A post-mortem the form and the API accept (src/core/postmortem.c).
+PM_FIELDS = [("cwe", "CWE-125"), ("component", "tag decoder"),
+             ("introduced_in", "2.0.0"),
+             ("how_found", "external researcher report"),
+             ("practice", "fuzzing"), ("regression_of", ""),
+             ("reissued", "no"),
+             ("root_cause", "The decoder trusted the tag length."),
+             ("fix", "The length is checked against the input."),
+             ("lessons", "Fuzz every decoder."), ("tags", "parsing, bounds")]
+
+
+def _mark_released(tids):
+    """Test setup: cases left as a release leaves them (state released
+    and the scheduled -> released transition a post-mortem is dated
+    by); releasing is test_releases.py's business."""
+    set_states({t: "released" for t in tids})
+    sql_write(";".join(
+        "INSERT INTO events (case_id, at, actor, kind, from_state, "
+        "to_state, reason) VALUES (%d, strftime('%%s','now'), %s, "
+        "'transition', 'scheduled', 'released', '')" % (
+            case_row(t)["id"], q(EMAIL["release_manager"])) for t in tids))
+
+
+def _with_postmortem(tids):
+    """Test setup: a post-mortem row for each case (closing one needs
+    it); writing one is tested through the matrix and the CSRF test."""
+    f = dict(PM_FIELDS)
+    sql_write(";".join(
+        "INSERT INTO post_mortems (case_id, cwe, component, how_found, "
+        "practice, reissued, root_cause, fix, lessons, tags, author, "
+        "released_at, created_at, updated_at) VALUES (%d, %s, %s, %s, %s, "
+        "0, %s, %s, %s, 'parsing', %s, strftime('%%s','now'), "
+        "strftime('%%s','now'), strftime('%%s','now'))" % (
+            case_row(t)["id"], q(f["cwe"]), q(f["component"]),
+            q(f["how_found"]), q(f["practice"]), q(f["root_cause"]),
+            q(f["fix"]), q(f["lessons"]), q(NAME["analyst"]))
+        for t in tids))
+
+
+PMFIX = {}
+
+
+def postmortem_fixtures():
+    """R, a released case whose post-mortem the analyst wrote through
+    PUT /api/v1/cases/R/postmortem (the matrix reads it and sends it a
+    field that is not valid; the CSRF test would rewrite it)."""
+    if PMFIX:
+        return PMFIX
+    fixtures()
+    (r_, _), = new_cases(1, title="Matrix post-mortem case")
+    _mark_released([r_])
+    body = dict(PM_FIELDS)
+    body["reissued"] = False
+    del body["regression_of"]
+    r = curl("/api/v1/cases/%s/postmortem" % r_, data=jbody(body),
+             ctype=JSON, method="PUT", headers=[bearer("analyst")])
+    eq(r.status, 200, "PUT the matrix post-mortem (%s)" % r.text[:200])
+    eq(r.json()["component"], "tag decoder", "the stored post-mortem")
+    PMFIX.update(r=r_)
+    return PMFIX
+
+
 def runs_settled(timeout=30):
     """Waits until the server's worker has no queued or running test run
     (a finishing run writes an event: tests comparing counts wait)."""
@@ -1246,6 +1308,7 @@ def _route_builders(fx):
     report_form = urlenc([("action", "check"), ("title", "x")])
     track_ct, track_body = multipart([("csrf", tr["csrf"]),
                                       ("body", "A researcher reply")])
+    pm_case = postmortem_fixtures()["r"]
     return {
         ("GET", "/"): lambda w: ("/", None, None, None, 200),
         ("GET", "/healthz"): lambda w: ("/healthz", None, None, None, 200),
@@ -1473,6 +1536,32 @@ def _route_builders(fx):
             "/unsubscribe/" + rf["sub_token"], None, None, None, 200),
         ("POST", "/unsubscribe/*"): lambda w: (
             "/unsubscribe/" + rf["sub_token"], urlenc([]), FORM, None, 200),
+        # Post-mortems (postmortem.write to write, case.view to read).
+        # A post-mortem is written once a case is released: for the
+        # triage case M the form is refused and the page shown again
+        # (422); R's is read (200) and sent a practice that is not one
+        # (422).  Nothing is stored.
+        ("POST", "/cases/*/postmortem"): lambda w: (
+            "/cases/%s/postmortem" % m, _form(w, PM_FIELDS), FORM, None,
+            422),
+        ("GET", "/api/v1/cases/*/postmortem"): lambda w: (
+            "/api/v1/cases/%s/postmortem" % pm_case, None, None, None, 200),
+        ("PUT", "/api/v1/cases/*/postmortem"): lambda w: (
+            "/api/v1/cases/%s/postmortem" % pm_case, jbody(
+                {"practice": "luck"}), JSON, None, 422),
+        # Turnaround, the training report and the Prometheus text
+        # (metrics.view: every staff role).
+        ("GET", "/metrics"): lambda w: ("/metrics", None, None, None, 200),
+        ("GET", "/metrics/dashboard"): lambda w: (
+            "/metrics/dashboard", None, None, None, 200),
+        ("GET", "/metrics/turnaround.csv"): lambda w: (
+            "/metrics/turnaround.csv", None, None, None, 200),
+        ("GET", "/api/v1/metrics/turnaround"): lambda w: (
+            "/api/v1/metrics/turnaround", None, None, None, 200),
+        ("GET", "/training"): lambda w: ("/training", None, None, None,
+                                         200),
+        ("GET", "/api/v1/training"): lambda w: (
+            "/api/v1/training", None, None, None, 200),
     }
 
 
@@ -1780,6 +1869,9 @@ def test_every_transition_allowed():
           "admin should have the 23 staff transitions (duplicate aside)")
     cases = new_cases(len(combos), title="Allowed transition")
     set_states({tid: f for (tid, _), (_, f, _) in zip(cases, combos)})
+    # A released case closes only with its post-mortem written.
+    _with_postmortem([tid for (tid, _), (_, f, t) in zip(cases, combos)
+                      if (f, t) == ("released", "closed")])
     mark = audit_max()
     reqs = [req("/api/v1/cases/%s/transitions" % tid, data=jbody(
         {"to": t, "reason": "x"}), ctype=JSON, headers=[bearer(w)])
@@ -2174,7 +2266,10 @@ def _snapshot(tid):
                  "(SELECT group_concat(email || '|' || token || '|' || "
                  "coalesce(confirmed_at, '') || '|' || "
                  "coalesce(unsubscribed_at, ''), ';') FROM subscribers) "
-                 "AS sbs")[0]
+                 "AS sbs, "
+                 "(SELECT count(*) FROM post_mortems) AS pm, "
+                 "(SELECT group_concat(case_id || '|' || component || '|' "
+                 "|| updated_at, ';') FROM post_mortems) AS pms")[0]
     return row, counts
 
 
@@ -2182,6 +2277,7 @@ def test_csrf_on_every_html_form():
     fx = fixtures()
     tf = testing_fixtures()
     rf = release_fixtures()
+    pf = postmortem_fixtures()
     table = route_table()
     (tid, link), = new_cases(1, title="CSRF case")
     tr = open_track(link)
@@ -2239,6 +2335,10 @@ def test_csrf_on_every_html_form():
         "/cases/*/advisory": ("/cases/%s/advisory" % rf["a"],
                               [("title", "CSRF title?"),
                                ("cve", "CVE-2026-99999")]),
+        # R's post-mortem would be rewritten.
+        "/cases/*/postmortem": ("/cases/%s/postmortem" % pf["r"],
+                                [(k, "csrf?" if k == "component" else v)
+                                 for k, v in PM_FIELDS]),
     }
     # Public forms: the login form has its own CSRF token (tied to the
     # vigil_login cookie); the tracking page's to the case cookie.  The
