@@ -243,20 +243,20 @@ email_char(unsigned char c)
 static size_t
 email_at(const char *s)
 {
-	size_t i = 0, at, dot = 0;
+	size_t i = 0, at, dot = 0, k;
 
 	while (email_char((unsigned char)s[i]))
 		i++;
 	if (i == 0 || s[i] != '@')
 		return 0;
 	at = i++;
-	while (isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '.') {
-		if (s[i] == '.')
-			dot = i;
+	while (isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '.')
 		i++;
-	}
 	while (i > at + 1 && s[i - 1] == '.')
-		i--;
+		i--;	/* a full stop ends the sentence, not the domain */
+	for (k = at + 1; k < i; k++)
+		if (s[k] == '.')
+			dot = k;
 	if (dot <= at + 1 || dot >= i - 1)
 		return 0;
 	return i;
@@ -358,8 +358,10 @@ core_pm_anonymise(const char *text, const char *const *names, size_t n,
 				put(out, outlen, &o, "[reporter]", 10);
 		}
 		if (k > 0) {
+			/* what follows a replacement starts afresh, so an
+			 * address glued to it is still found */
 			s += k;
-			boundary = 0;
+			boundary = 1;
 			continue;
 		}
 		boundary = !email_char((unsigned char)*s);
