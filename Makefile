@@ -26,7 +26,7 @@ run: deps all
 	mkdir -p $(VAR)
 	$(BUILD)/vigil --db $(DB) migrate
 	@if [ ! -f $(VAR)/.demo-loaded ]; then \
-		$(BUILD)/vigil --db $(DB) demo && touch $(VAR)/.demo-loaded; \
+		$(BUILD)/vigil --db $(DB) demo --history 2000 && touch $(VAR)/.demo-loaded; \
 	fi
 	$(BUILD)/vigil --db $(DB) serve --listen $(LISTEN)
 
