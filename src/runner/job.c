@@ -526,14 +526,18 @@ runner_jobs_run(struct store *st, const struct config *cfg, int once,
 int
 runner_timers(struct store *st, const struct config *cfg)
 {
-	/* the release calendar's timers run with the others */
-	publish_timers(st, cfg);
 	struct store_verification *v;
 	struct store_notify n;
 	struct arena ar;
 	char msgid[200];
 	size_t nv, i;
 	int done = 0;
+
+	/* the release calendar's timers run with the others */
+	publish_timers(st, cfg);
+	/* the turnaround figures of the cases changed since the last sweep,
+	 * so that a dashboard read rarely has any to recompute */
+	store_metrics_refresh(st);
 
 	util_arena_init(&ar, 0);
 	if (store_verifications_due(st, time(NULL), &ar, &v, &nv) !=

@@ -729,7 +729,8 @@ static const char *const qsql[Q__MAX] = {
 	 * their first answer (the system records it) */
 	[Q_MX_RESEARCHER] =
 	    "SELECT (SELECT min(e.at) FROM events e WHERE e.case_id = ?1 AND "
-	    "e.kind = 'verification' AND e.actor = 'system' AND e.at >= s.at) "
+	    "e.kind = 'verification' AND e.actor = 'system' AND "
+	    "e.reason <> 'sent to the researcher' AND e.at >= s.at) "
 	    "- s.at FROM (SELECT min(at) AS at FROM events WHERE case_id = ?1 "
 	    "AND kind = 'verification' AND reason = 'sent to the researcher') s",
 	[Q_MX_UPSERT] =
@@ -1208,6 +1209,8 @@ step_done(struct conn *c, enum q q, const char *what)
 
 /* ---- migrations ---- */
 
+static int	sq_metrics_refresh(void *);
+
 static int
 sq_migrate(void *p)
 {
@@ -1259,6 +1262,10 @@ sq_migrate(void *p)
 		applied++;
 	}
 	if (prepare_all(s) == -1)
+		return -1;
+	/* migration 6 marks every case: compute their turnaround figures
+	 * now rather than on the first dashboard read */
+	if (sq_metrics_refresh(s) != STORE_OK)
 		return -1;
 	return applied;
 }
@@ -5107,7 +5114,7 @@ hist_one(struct conn *c, const struct store_history_case *h, int64_t *idp,
 			released = e->at;
 	}
 	if (h->verify_sent != 0) {
-		if ((rc = insert_event(c, id, h->verify_sent, "system",
+		if ((rc = insert_event(c, id, h->verify_sent, "analyst",
 		    "verification", "", "", "sent to the researcher")) !=
 		    STORE_OK)
 			return rc;

@@ -482,6 +482,199 @@ test_transitions_and_queue(void **state)
 	util_arena_release(&ar);
 }
 
+
+struct collect {
+	struct store_metrics_row	 rows[8];
+	int64_t				 ids[8];
+	char				 sev[8][16], product[8][16];
+	size_t				 n;
+};
+
+static int
+collect_row(void *arg, const struct store_metrics_row *m)
+{
+	struct collect *c = arg;
+
+	if (c->n < 8) {
+		c->rows[c->n] = *m;	/* its strings live until we return */
+		c->ids[c->n] = m->case_id;
+		snprintf(c->sev[c->n], sizeof(c->sev[0]), "%s", m->severity);
+		snprintf(c->product[c->n], sizeof(c->product[0]), "%s",
+		    m->product);
+		c->n++;
+	}
+	return 0;
+}
+
+static int
+count_pm(void *arg, const struct store_postmortem *pm)
+{
+	(*(int *)arg)++;
+	assert_string_equal(pm->cwe, "CWE-787");
+	return 0;
+}
+
+/* History in, turnaround figures out; post-mortems; no close without one;
+ * a later change is seen by the next scan (the triggers mark it). */
+static void
+test_metrics_and_postmortems(void **state)
+{
+	struct store *s = *state;
+	const time_t t0 = 1700000000, D = 86400;
+	const struct store_history_event ev[] = {
+		{ t0, "researcher", "", "new", "" },
+		{ t0 + 1 * D, "ana", "new", "triage", "" },
+		{ t0 + 2 * D, "ana", "triage", "needs_info", "" },
+		{ t0 + 3 * D, "system", "needs_info", "triage", "" },
+		{ t0 + 4 * D, "ana", "triage", "confirmed", "" },
+		{ t0 + 5 * D, "ana", "confirmed", "fixing", "" },
+		{ t0 + 7 * D, "eve", "fixing", "testing", "" },
+		{ t0 + 8 * D, "tom", "testing", "fixing", "" },
+		{ t0 + 9 * D, "eve", "fixing", "testing", "" },
+		{ t0 + 10 * D, "tom", "testing", "verifying", "" },
+		{ t0 + 12 * D, "ana", "verifying", "ready", "" },
+		{ t0 + 13 * D, "rm", "ready", "scheduled", "" },
+		{ t0 + 20 * D, "rm", "scheduled", "released", "" },
+	};
+	struct store_postmortem pm, got;
+	struct store_history_case h[2];
+	struct store_actor who = { 0, "ana@example.org" };
+	struct store_gauges g, g0;
+	struct collect c;
+	struct arena ar;
+	int64_t ids[2];
+	int n = 0;
+
+	util_arena_init(&ar, 0);
+	memset(h, 0, sizeof(h));
+	memset(&pm, 0, sizeof(pm));
+	pm.cwe = "CWE-787";
+	pm.component = "parser";
+	pm.how_found = "fuzzing";
+	pm.practice = "fuzzing";
+	pm.root_cause = pm.fix = pm.lessons = "text";
+	pm.reissued = 1;
+	h[0].tracking_prefix = h[1].tracking_prefix = "VR";
+	h[0].channel = "email";
+	h[0].severity = "high";
+	h[0].score = 8.1;
+	h[0].cvss = "";
+	h[0].product = "libx";
+	h[0].title = "first";
+	h[0].state = "released";
+	h[0].created_at = t0;
+	h[0].due_at = t0 + 30 * D;
+	h[0].acked_at = t0 + 3600;
+	h[0].verify_sent = t0 + 10 * D;
+	h[0].verify_answered = t0 + 11 * D;
+	h[0].ev = ev;
+	h[0].nev = sizeof(ev) / sizeof(ev[0]);
+	h[1] = h[0];
+	h[1].channel = "web";
+	h[1].title = "second";
+	h[1].state = "triage";
+	h[1].created_at = t0 + 1000;
+	h[1].nev = 2;
+	h[1].verify_sent = 0;
+	h[1].pm = NULL;
+	h[0].pm = &pm;
+	assert_int_equal(store_history_add(s, h, 2, ids), STORE_OK);
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(store_metrics_scan(s, t0, t0 + 2000, collect_row, &c),
+	    STORE_OK);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.ids[0], ids[0]);
+	/* e-mail: acknowledged when the mail left */
+	assert_int_equal(c.rows[0].phase[0], 3600);
+	assert_int_equal(c.rows[0].phase[1], 4 * D - 3600);
+	assert_int_equal(c.rows[0].phase[2], 3 * D);	/* first testing */
+	assert_int_equal(c.rows[0].phase[3], 3 * D);
+	assert_int_equal(c.rows[0].phase[4], 2 * D);
+	assert_int_equal(c.rows[0].phase[5], 8 * D);
+	assert_int_equal(c.rows[0].total, 20 * D);
+	assert_int_equal(c.rows[0].researcher, 1 * D);
+	assert_int_equal(c.rows[0].clarifications, 1);
+	assert_int_equal(c.rows[0].reissued, 1);
+	assert_int_equal(c.rows[0].released_at, t0 + 20 * D);
+	assert_string_equal(c.sev[0], "high");
+	assert_string_equal(c.product[0], "libx");
+	/* web: acknowledged on the spot; never triaged */
+	assert_int_equal(c.rows[1].phase[0], 0);
+	assert_int_equal(c.rows[1].phase[1], -1);
+	assert_int_equal(c.rows[1].total, -1);
+
+	/* the history's post-mortem, dated by the release */
+	assert_int_equal(store_postmortem_get(s, ids[0], &ar, &got), STORE_OK);
+	assert_int_equal(got.released_at, t0 + 20 * D);
+	assert_int_equal(store_postmortem_scan(s, t0, t0 + 30 * D, count_pm,
+	    &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_postmortem_get(s, ids[1], &ar, &got),
+	    STORE_NONE);
+	/* no post-mortem for a case that is not released */
+	pm.case_id = ids[1];
+	assert_int_equal(store_postmortem_put(s, &pm, &who, t0), STORE_NONE);
+
+	/* a later transition is seen by the next scan */
+	assert_int_equal(store_case_transition(s, ids[1], "triage",
+	    "confirmed", &who, "", NULL, t0 + 1000 + 2 * D), STORE_OK);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(store_metrics_scan(s, t0, t0 + 2000, collect_row, &c),
+	    STORE_OK);
+	assert_int_equal(c.rows[1].phase[1], 2 * D);
+
+	/* open and past due: one more SLA breach (cases of the other
+	 * tests in this database were due long before) */
+	assert_int_equal(store_gauges(s, t0 + 29 * D, &g0), STORE_OK);
+	assert_int_equal(store_gauges(s, t0 + 31 * D, &g), STORE_OK);
+	assert_int_equal(g.sla_breached - g0.sla_breached, 1);
+	assert_int_equal(g.sla_breached_sev[1] - g0.sla_breached_sev[1], 1);
+	util_arena_release(&ar);
+}
+
+/* A released case closes only with its post-mortem. */
+static void
+test_close_needs_postmortem(void **state)
+{
+	struct store *s = *state;
+	const struct store_history_event ev[] = {
+		{ 1000, "researcher", "", "new", "" },
+		{ 2000, "rm", "scheduled", "released", "" },
+	};
+	struct store_history_case h;
+	struct store_postmortem pm;
+	struct store_actor who = { 0, "rm@example.org" };
+	int64_t id;
+
+	memset(&h, 0, sizeof(h));
+	h.tracking_prefix = "VR";
+	h.channel = "web";
+	h.severity = "";
+	h.product = "libx";
+	h.title = "released";
+	h.state = "released";
+	h.created_at = 1000;
+	h.ev = ev;
+	h.nev = 2;
+	assert_int_equal(store_history_add(s, &h, 1, &id), STORE_OK);
+	assert_int_equal(store_case_transition(s, id, "released", "closed",
+	    &who, "", NULL, 3000), STORE_NONE);
+	memset(&pm, 0, sizeof(pm));
+	pm.case_id = id;
+	pm.cwe = "CWE-79";
+	pm.component = "web";
+	pm.how_found = "code review";
+	pm.practice = "code_review";
+	pm.root_cause = pm.fix = pm.lessons = "text";
+	pm.regression_of = id;		/* itself: refused */
+	assert_int_equal(store_postmortem_put(s, &pm, &who, 2500), STORE_NONE);
+	pm.regression_of = 0;
+	assert_int_equal(store_postmortem_put(s, &pm, &who, 2500), STORE_OK);
+	assert_int_equal(store_case_transition(s, id, "released", "closed",
+	    &who, "", NULL, 3000), STORE_OK);
+}
+
 static void
 test_bad_url(void **state)
 {
@@ -505,6 +698,8 @@ main(void)
 		cmocka_unit_test(test_audit_chain),
 		cmocka_unit_test(test_sessions_tokens_throttle),
 		cmocka_unit_test(test_transitions_and_queue),
+		cmocka_unit_test(test_metrics_and_postmortems),
+		cmocka_unit_test(test_close_needs_postmortem),
 		cmocka_unit_test(test_bad_url),
 	};
 
