@@ -1,19 +1,37 @@
-/* cli/cmd_demo.c - `vigil demo`: loads a small, realistic data set (the
- * products a researcher can pick and a few reports in different shapes),
- * and on a database without accounts creates an admin account whose
- * one-time password is printed once.  Loading twice adds nothing. */
+/* cli/cmd_demo.c - `vigil demo [--history N] [--seed S]`: loads a small,
+ * realistic data set (the products a researcher can pick and a few
+ * reports in different shapes), and on a database without accounts
+ * creates an admin account whose one-time password is printed once.
+ * Loading twice adds nothing.
+ *
+ * --history N also adds N generated cases spread over the two years
+ * before now (demo_history.c), with their events, verifications,
+ * releases and post-mortems, so the turnaround dashboard and the
+ * training report have something to show; on a database that already
+ * has the demo too (each run adds N more).  --seed S picks another
+ * history; the default seed is fixed, so runs are reproducible. */
+#include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/calendar.h"
 #include "core/report.h"
+#include "publish/calendar_load.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "cli.h"
+#include "demo_history.h"
+
+#define HISTORY_MAX	10000000	/* cases per run */
+#define HISTORY_BATCH	2000		/* cases per store_history_add() */
+#define HISTORY_SEED	20260707u	/* the default --seed */
+#define MAX_WINDOWS	2000
 
 static const struct {
 	const char *name, *vendor;
@@ -230,6 +248,218 @@ out:
 	return rc;
 }
 
+/* ---- vigil demo --history ---- */
+
+/* Parses a decimal number 0..max; 0 or -1. */
+static int
+parse_num(const char *s, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+/* Adds the history's products that the store does not have yet. */
+static int
+ensure_products(struct store *st, time_t now)
+{
+	struct store_product *have;
+	struct arena a;
+	const char *name, *vendor;
+	size_t nhave, i, k;
+	int rc = -1;
+
+	util_arena_init(&a, 0);
+	if (store_products_list(st, &a, &have, &nhave) == STORE_ERR)
+		goto out;
+	for (i = 0; (name = cli_history_product(i, &vendor)) != NULL; i++) {
+		for (k = 0; k < nhave; k++)
+			if (strcmp(have[k].name, name) == 0)
+				break;
+		if (k == nhave && store_product_add(st, name, vendor, now,
+		    NULL) == STORE_ERR)
+			goto out;
+	}
+	rc = 0;
+out:
+	util_arena_release(&a);
+	return rc;
+}
+
+/* The release windows of [release] in vigil.conf from `from' to `to', or
+ * the default second Tuesdays when the calendar cannot be loaded (no
+ * time zone files).  Returns how many were stored in out. */
+static size_t
+release_windows(const struct config *cfg, time_t from, time_t to,
+    time_t *out, size_t max)
+{
+	struct calendar_loaded cl;
+	struct core_window *win;
+	char err[256];
+	int64_t utc;
+	size_t n = 0, got, i;
+
+	if (calendar_load(cfg, &cl, err, sizeof(err)) == -1) {
+		fprintf(stderr, "history: %s; releases on the second "
+		    "Tuesday, 18:00 UTC\n", err);
+		return cli_history_windows(from, to, out, max);
+	}
+	if ((win = calloc(max, sizeof(*win))) != NULL) {
+		got = core_calendar_windows(&cl.policy,
+		    calendar_today(cl.zone, from), max, win);
+		for (i = 0; i < got && n < max; i++) {
+			if (calendar_window_utc(&cl, win[i].day, &utc) == -1)
+				continue;
+			if ((time_t)utc > to)
+				break;
+			if (n == 0 || (time_t)utc > out[n - 1])
+				out[n++] = (time_t)utc;
+		}
+		free(win);
+	}
+	calendar_loaded_free(&cl);
+	if (n == 0)
+		n = cli_history_windows(from, to, out, max);
+	return n;
+}
+
+static double
+elapsed(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* store_history_add() of out[0..n), cases number first.. */
+static int
+add_cases(struct store *st, struct store_history_case *out, size_t n,
+    size_t first, int64_t *ids)
+{
+	if (n > 0 && store_history_add(st, out, n, ids + first) < 0) {
+		log_err("history: storing cases %zu..%zu failed", first + 1,
+		    first + n);
+		return -1;
+	}
+	return 0;
+}
+
+/* Stores out[0..n), cases number first.. of the history, recording
+ * their ids in ids[first..].  A post-mortem that is a regression of
+ * another case (regress[]) gets that case's id: the cases are cut
+ * before one whose earlier case is among them, so that the id is known
+ * when it is needed. */
+static int
+store_batch(struct store *st, struct store_history_case *out, size_t n,
+    const size_t *regress, size_t first, int64_t *ids)
+{
+	size_t from = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (regress[i] == CLI_HISTORY_NONE)
+			continue;
+		if (regress[i] >= first + from) {
+			if (add_cases(st, out + from, i - from, first + from,
+			    ids) == -1)
+				return -1;
+			from = i;
+		}
+		cli_history_link(&out[i], ids[regress[i]]);
+	}
+	return add_cases(st, out + from, n - from, first + from, ids);
+}
+
+/* Generates n cases and stores them in batches. */
+static int
+history(struct cli *c, struct store *st, size_t n, uint64_t seed)
+{
+	struct cli_history_params p;
+	struct cli_history *h = NULL;
+	struct store_history_case *batch = NULL;
+	struct timespec t0;
+	struct arena a;
+	time_t now = time(NULL), *windows = NULL;
+	int64_t *ids = NULL;
+	size_t *regress = NULL, got, done = 0, next_pct = 10;
+	int rc = -1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	util_arena_init(&a, 0);
+	if (ensure_products(st, now) == -1)
+		goto out;
+	memset(&p, 0, sizeof(p));
+	p.seed = seed;
+	p.n = n;
+	p.now = now;
+	p.span = CLI_HISTORY_SPAN;
+	p.tracking_prefix = c->cfg.tracking_prefix;
+	p.sla_triage = c->cfg.sla_triage;
+	p.sla_critical = c->cfg.sla_critical;
+	p.sla_high = c->cfg.sla_high;
+	p.sla_medium = c->cfg.sla_medium;
+	p.sla_low = c->cfg.sla_low;
+	p.verify_days = c->cfg.verify_days;
+	if ((windows = calloc(MAX_WINDOWS, sizeof(*windows))) == NULL ||
+	    (ids = calloc(n, sizeof(*ids))) == NULL ||
+	    (regress = calloc(HISTORY_BATCH, sizeof(*regress))) == NULL ||
+	    (batch = calloc(HISTORY_BATCH, sizeof(*batch))) == NULL) {
+		log_err("history: out of memory");
+		goto out;
+	}
+	p.windows = windows;
+	p.nwindows = release_windows(&c->cfg, now - p.span - 31 * 86400,
+	    now + 400 * 86400, windows, MAX_WINDOWS);
+	if ((h = cli_history_new(&p)) == NULL) {
+		log_err("history: cannot set up the generator");
+		goto out;
+	}
+	while (done < n) {
+		if ((got = cli_history_next(h, &a, batch, HISTORY_BATCH,
+		    regress)) == 0) {
+			log_err("history: out of memory");
+			goto out;
+		}
+		if (store_batch(st, batch, got, regress, done, ids) == -1)
+			goto out;
+		done += got;
+		util_arena_release(&a);
+		util_arena_init(&a, 0);
+		if (n >= 20000 && done * 100 >= next_pct * n) {
+			fprintf(stderr, "history: %zu of %zu cases (%zu%%), "
+			    "%.1f s\n", done, n, done * 100 / n, elapsed(&t0));
+			while (next_pct * n <= done * 100)
+				next_pct += 10;
+		}
+	}
+	printf("history: %zu cases over two years (seed %" PRIu64 ") in "
+	    "%.1f s\n", n, seed, elapsed(&t0));
+	rc = 0;
+out:
+	cli_history_free(h);
+	free(batch);
+	free(regress);
+	free(ids);
+	free(windows);
+	util_arena_release(&a);
+	return rc;
+}
+
+static void
+demo_usage(void)
+{
+	fprintf(stderr, "usage: vigil demo [--history N] [--seed S]\n");
+}
+
 int
 cmd_demo(struct cli *c, int argc, char *argv[])
 {
@@ -241,12 +471,34 @@ cmd_demo(struct cli *c, int argc, char *argv[])
 	char token[UTIL_TOKEN_CHARS + 1];
 	const char *f[RF__MAX];
 	size_t i, nh;
+	uint64_t nhistory = 0, seed = HISTORY_SEED;
 	int k, rc = 1, users, ncases;
 
-	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "usage: vigil demo\n");
-		return 2;
+	for (k = 1; k < argc; k++) {
+		const char *opt = argv[k], *v;
+		uint64_t *dst, max;
+
+		if (strncmp(opt, "--history", 9) == 0 &&
+		    (opt[9] == '\0' || opt[9] == '=')) {
+			dst = &nhistory;
+			max = HISTORY_MAX;
+			v = opt[9] == '=' ? opt + 10 : NULL;
+		} else if (strncmp(opt, "--seed", 6) == 0 &&
+		    (opt[6] == '\0' || opt[6] == '=')) {
+			dst = &seed;
+			max = UINT64_MAX;
+			v = opt[6] == '=' ? opt + 7 : NULL;
+		} else {
+			demo_usage();
+			return 2;
+		}
+		if (v == NULL && k + 1 < argc)
+			v = argv[++k];
+		if (parse_num(v, max, dst) == -1) {
+			fprintf(stderr, "vigil demo: %s needs a number%s\n",
+			    opt, dst == &nhistory ? " (1 to 10000000)" : "");
+			return 2;
+		}
 	}
 	if (cli_ensure_db_dir(c->cfg.db_url) == -1 ||
 	    (st = cli_store_open(c)) == NULL)
@@ -263,8 +515,7 @@ cmd_demo(struct cli *c, int argc, char *argv[])
 		goto out;
 	if (ncases > 0) {
 		printf("demo data already present (%d cases)\n", ncases);
-		rc = 0;
-		goto out;
+		goto more;
 	}
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		for (k = 0; k < RF__MAX; k++) {
@@ -298,6 +549,9 @@ cmd_demo(struct cli *c, int argc, char *argv[])
 		if (i == 0 && demo_testing(st, &c->cfg, out.id) == -1)
 			goto out;
 	}
+more:
+	if (nhistory > 0 && history(c, st, (size_t)nhistory, seed) == -1)
+		goto out;
 	rc = 0;
 out:
 	store_close(st);
