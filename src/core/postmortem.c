@@ -301,17 +301,72 @@ tracking_at(const char *s, const char *prefix)
 	return i;
 }
 
+static int
+name_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '-' ||
+	    c == '_' || c == '.';
+}
+
+/* Length of the whole name at s, case-insensitive; a blank in the name
+ * matches any run of blanks and line breaks, or one '-', '_' or '.'
+ * (a name written across lines, or made into a tag).  0 if none. */
+static size_t
+whole_name_at(const char *s, const char *name)
+{
+	size_t i = 0, j = 0;
+
+	while (name[j] != '\0') {
+		if (name[j] == ' ') {
+			while (name[j] == ' ')
+				j++;
+			if (s[i] == '-' || s[i] == '_' || s[i] == '.')
+				i++;
+			else if (name_sep(s[i]))
+				while (name_sep(s[i]) && s[i] != '-' &&
+				    s[i] != '_' && s[i] != '.')
+					i++;
+			else
+				return 0;
+			continue;
+		}
+		if (tolower((unsigned char)s[i]) !=
+		    tolower((unsigned char)name[j]))
+			return 0;
+		i++;
+		j++;
+	}
+	return isalnum((unsigned char)s[i]) ? 0 : i;
+}
+
+/* The reporter's whole name, or one part of it (4 bytes or more,
+ * capitalised, as written: "Rita" alone is still Rita). */
 static size_t
 name_at(const char *s, const char *const *names, size_t n)
 {
+	const char *p, *e;
 	size_t k, len;
 
 	for (k = 0; k < n; k++) {
-		if (names[k] == NULL || (len = strlen(names[k])) < 3)
+		if (names[k] == NULL || strlen(names[k]) < 3)
 			continue;
-		if (strncasecmp(s, names[k], len) == 0 &&
-		    !isalnum((unsigned char)s[len]))
+		if ((len = whole_name_at(s, names[k])) > 0)
 			return len;
+	}
+	for (k = 0; k < n; k++) {
+		if (names[k] == NULL || strchr(names[k], '@') != NULL)
+			continue;
+		for (p = names[k]; *p != '\0'; p = e) {
+			while (*p == ' ')
+				p++;
+			for (e = p; *e != '\0' && *e != ' '; e++)
+				;
+			len = (size_t)(e - p);
+			if (len >= 4 && isupper((unsigned char)*p) &&
+			    strncmp(s, p, len) == 0 &&
+			    !isalnum((unsigned char)s[len]))
+				return len;
+		}
 	}
 	return 0;
 }
@@ -338,19 +393,23 @@ core_pm_anonymise(const char *text, const char *const *names, size_t n,
 {
 	const char *s = text;
 	size_t o = 0, k;
-	int boundary = 1;
+	int word = 1, addr = 1;
 
 	assert(outlen > 0);
 	out[0] = '\0';
 	if (text == NULL)
 		return 0;
+	/* An address may start after anything that cannot be part of one;
+	 * a link, a case number or a name after anything but a letter or
+	 * a digit (so "_Rita_", "-VR-2026-0001" and "(https://..." are
+	 * found too). */
 	while (*s != '\0' && o < outlen - 1) {
 		k = 0;
-		if (boundary) {
+		if (addr && (k = email_at(s)) > 0)
+			put(out, outlen, &o, "[address]", 9);
+		else if (word) {
 			if ((k = url_at(s)) > 0)
 				put(out, outlen, &o, "[link]", 6);
-			else if ((k = email_at(s)) > 0)
-				put(out, outlen, &o, "[address]", 9);
 			else if ((k = tracking_at(s, prefix ? prefix : "")) >
 			    0)
 				put(out, outlen, &o, "[case]", 6);
@@ -361,10 +420,12 @@ core_pm_anonymise(const char *text, const char *const *names, size_t n,
 			/* what follows a replacement starts afresh, so an
 			 * address glued to it is still found */
 			s += k;
-			boundary = 1;
+			word = addr = 1;
 			continue;
 		}
-		boundary = !email_char((unsigned char)*s);
+		word = !isalnum((unsigned char)*s) &&
+		    (unsigned char)*s < 0x80;
+		addr = !email_char((unsigned char)*s);
 		put(out, outlen, &o, s, 1);
 		s++;
 	}

@@ -68,11 +68,15 @@ int		 core_pm_tags_normalize(const char *in, char *out,
 
 /* Anonymises text for training material into out (always
  * NUL-terminated, truncated at a character boundary if needed): every
- * e-mail address becomes "[address]", every URL "[link]", each of the
- * n names (the reporter's name and credit; case-insensitive, ASCII,
- * names shorter than 3 bytes ignored) "[reporter]", and every tracking
- * id PREFIX-YYYY-NNNN of `prefix' "[case]".  Returns the length of
- * out. */
+ * e-mail address becomes "[address]", every URL "[link]", every
+ * tracking id PREFIX-YYYY-NNNN of `prefix' "[case]", and each of the n
+ * names (the reporter's name, credit, address) "[reporter]": the whole
+ * name case-insensitively, its blanks matching any run of blanks and
+ * line breaks or one '-', '_' or '.' (so a tag "jane-doe" too), and
+ * each capitalised part of 4 bytes or more as written ("Jane" alone).
+ * Names shorter than 3 bytes are ignored.  Matches start after any
+ * character that is not a letter or digit (Markdown "_Jane_" included).
+ * Returns the length of out. */
 size_t		 core_pm_anonymise(const char *text, const char *const *names,
 		    size_t n, const char *prefix, char *out, size_t outlen);
 

@@ -204,7 +204,8 @@ examples_json(struct store *st, const struct trn_query *q, json_t *weak,
 			    anon(&pm[i], pm[i].fix, q->tracking_prefix));
 			json_object_set_new(o, "lessons",
 			    anon(&pm[i], pm[i].lessons, q->tracking_prefix));
-			json_object_set_new(o, "tags", json_string(pm[i].tags));
+			json_object_set_new(o, "tags",
+			    anon(&pm[i], pm[i].tags, q->tracking_prefix));
 			json_array_append_new(items, o);
 		}
 		util_arena_release(&ar);

@@ -385,8 +385,9 @@ sla_json(struct store *st, const struct tat_query *q)
 		return NULL;
 	}
 	for (i = 0; i < NSEV; i++)
-		json_array_append_new(t, json_pack("{s:s, s:i}", "severity",
-		    severities[i], "days", days_of[i]));
+		json_array_append_new(t, json_pack("{s:s, s:s, s:i}",
+		    "severity", severities[i], "label", i == NSEV - 1 ?
+		    "unscored (to triage)" : severities[i], "days", days_of[i]));
 	json_object_set_new(o, "targets", t);
 	json_object_set_new(o, "due_soon_days", json_integer(q->sla.due_soon_days));
 	b = due_json(st, 0, q->now, q->now, limit, &nb);

@@ -139,7 +139,9 @@ is_open_state(const char *state)
 {
 	int s = core_state_parse(state);
 
-	return s >= 0 && !core_state_is_terminal(s);
+	/* released: the fix is out, the case is no longer "overdue" (as
+	 * the queue's overdue filter) */
+	return s >= 0 && !core_state_is_terminal(s) && s != ST_RELEASED;
 }
 
 static json_t *

@@ -74,10 +74,13 @@ web_staff_postmortem(struct req *r, const struct store_case *c,
 			web_reply_error(r, WE_UNAVAILABLE, NULL, NULL);
 			return STAFF_REPLIED;
 		}
-		if (rc != STORE_OK || reg.id == c->id) {
+		if (rc != STORE_OK || reg.id == c->id ||
+		    reg.created_at > c->created_at) {
 			err[PMF_REGRESSION_OF] = rc != STORE_OK ?
 			    "No case has this tracking ID." :
-			    "A case cannot be a regression of itself.";
+			    reg.id == c->id ?
+			    "A case cannot be a regression of itself." :
+			    "A regression is of an earlier case.";
 			*msg = "Some fields need attention.";
 			return STAFF_REFUSED;
 		}
@@ -236,7 +239,7 @@ web_postmortem_ctx(struct req *r, const struct store_case *c,
 	    i++)
 		json_array_append_new(a, json_string(how_found_hints[i]));
 	json_object_set_new(o, "how_found_hints", a);
-	web_csrf_token(r, NULL, csrf);
+	web_auth_csrf(r, csrf);
 	json_object_set_new(o, "csrf", json_string(csrf));
 	json_object_set_new(o, "form", json_true());
 	json_object_set_new(o, "action", json_string(util_arena_printf(
@@ -301,6 +304,8 @@ web_h_case_postmortem_post(struct req *r)
 	if (rc == STAFF_OK)
 		return web_reply_redirect(r, 303, util_arena_printf(&r->arena,
 		    "/cases/%s#postmortem", web_url_encode(r, c.tracking_id)));
+	if (!released(&c))
+		return web_reply_error(r, WE_CONFLICT, NULL, msg);
 	d.msg = msg;
 	return web_case_page_pm(r, &c, &d, 422);
 }
@@ -310,13 +315,13 @@ web_h_case_postmortem_post(struct req *r)
 static json_t *
 pm_json(const struct store_postmortem *pm)
 {
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s*,s:b,s:s,s:s,s:s,"
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:b,s:s,s:s,s:s,"
 	    "s:s,s:s,s:I,s:I}",
 	    "tracking_id", pm->tracking_id, "cwe", pm->cwe,
 	    "component", pm->component, "introduced_in", pm->introduced_in,
 	    "how_found", pm->how_found, "practice", pm->practice,
 	    "regression_of", *pm->regression_of_tracking ?
-	    pm->regression_of_tracking : NULL,
+	    json_string(pm->regression_of_tracking) : json_null(),
 	    "reissued", pm->reissued != 0, "root_cause", pm->root_cause,
 	    "fix", pm->fix, "lessons", pm->lessons, "tags", pm->tags,
 	    "author", pm->author, "released_at", (json_int_t)pm->released_at,

@@ -618,12 +618,33 @@ web_url_encode(struct req *r, const char *s)
 	return out;
 }
 
+/* Counts query arguments whose name or value holds a NUL byte (%00):
+ * the C string a handler reads would be cut short there, so such a
+ * request is refused as a whole. */
+static enum MHD_Result
+count_nul(void *cls, enum MHD_ValueKind kind, const char *key,
+    size_t key_size, const char *value, size_t value_size)
+{
+	int *bad = cls;
+
+	(void)kind;
+	if ((key != NULL && strlen(key) != key_size) ||
+	    (value != NULL && strlen(value) != value_size))
+		(*bad)++;
+	return MHD_YES;
+}
+
 static enum MHD_Result
 dispatch(struct req *r)
 {
-	int path_matched = 0, rc;
+	int path_matched = 0, rc, bad = 0;
 	char allow[64];
 
+	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, count_nul,
+	    &bad);
+	if (bad > 0)
+		return (enum MHD_Result)web_reply_error(r, WE_BAD_REQUEST,
+		    NULL, "The query string holds a NUL byte.");
 	r->route = web_route_match(r->method, r->url, r->param, &path_matched);
 	if (r->route == NULL) {
 		if (path_matched) {

@@ -1093,8 +1093,15 @@ put_value(struct buf *b, const json_t *v, int escape)
 		return util_buf_printf(b, "%" JSON_INTEGER_FORMAT,
 		    json_integer_value(v));
 	case JSON_REAL:
-		/* The shortest form that reads back as the same number. */
+		/* The shortest form that reads back as the same number,
+		 * in plain decimals (10, not 1e+01) while that is exact. */
 		d = json_real_value(v);
+		for (prec = 0; prec <= 17 && d > -1e15 && d < 1e15; prec++) {
+			snprintf(s, sizeof(s), "%.*f", prec, d);
+			if (strtod(s, NULL) == d)
+				return util_buf_puts(b, strcmp(s, "-0") == 0 ?
+				    "0" : s);
+		}
 		for (prec = 1; prec <= 17; prec++) {
 			snprintf(s, sizeof(s), "%.*g", prec, d);
 			if (strtod(s, NULL) == d)

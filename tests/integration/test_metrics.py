@@ -741,9 +741,11 @@ def test_reference_matches_known():
 def test_sla_lists():
     p1()
     sla = turnaround(P1)["sla"]
-    eq(sla["targets"], [{"severity": k, "days": SLA[k if k != "unscored"
-                                                    else "triage"]}
-                        for k in SEVERITIES], "SLA targets from vigil.conf")
+    eq([{"severity": t["severity"], "days": t["days"]}
+        for t in sla["targets"]],
+       [{"severity": k, "days": SLA[k if k != "unscored" else "triage"]}
+        for k in SEVERITIES], "SLA targets from vigil.conf")
+    check(all(t["label"] for t in sla["targets"]), "every target has a label")
     eq(sla["due_soon_days"], SLA["due_soon"], "due_soon_days")
     tid = {k: v[1] for k, v in STATE["p1"].items()}
     specs = {s["key"]: s for s in STATE["p1_specs"]}

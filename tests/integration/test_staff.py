@@ -1538,12 +1538,12 @@ def _route_builders(fx):
             "/unsubscribe/" + rf["sub_token"], urlenc([]), FORM, None, 200),
         # Post-mortems (postmortem.write to write, case.view to read).
         # A post-mortem is written once a case is released: for the
-        # triage case M the form is refused and the page shown again
-        # (422); R's is read (200) and sent a practice that is not one
+        # triage case M the form is refused with the state conflict
+        # (409); R's is read (200) and sent a practice that is not one
         # (422).  Nothing is stored.
         ("POST", "/cases/*/postmortem"): lambda w: (
             "/cases/%s/postmortem" % m, _form(w, PM_FIELDS), FORM, None,
-            422),
+            409),
         ("GET", "/api/v1/cases/*/postmortem"): lambda w: (
             "/api/v1/cases/%s/postmortem" % pm_case, None, None, None, 200),
         ("PUT", "/api/v1/cases/*/postmortem"): lambda w: (

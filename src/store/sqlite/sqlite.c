@@ -4739,7 +4739,8 @@ mx_case(struct conn *c, int64_t id, struct core_metrics_transition **tr,
 	sqlite3_stmt *st = stmt(c, Q_MX_CASE);
 	struct core_metrics_case m;
 	struct core_metrics_transition *ntr;
-	char channel[16], severity[16], state[32], product[256];
+	/* product: the report form allows 200 characters, 800 bytes */
+	char channel[16], severity[16], state[32], product[1024];
 	const char *t;
 	int64_t created, due, ack = 0, researcher = -1, released = 0;
 	size_t n = 0;

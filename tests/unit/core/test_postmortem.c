@@ -176,6 +176,16 @@ test_anonymise(void **state)
 	/* names inside words and names too short are left alone */
 	anon("Janet Researchers abstract ab", "Janet Researchers abstract ab");
 	anon("user@localhost is no address", "user@localhost is no address");
+	/* Markdown and punctuation around them */
+	anon("Found by _Jane Researcher_ (see __VR-2021-5045__ and "
+	    "_https://poc.example/m_); thanks -Jane Researcher.",
+	    "Found by _[reporter]_ (see __[case]__ and _[link]); thanks "
+	    "-[reporter].");
+	/* across lines, as a tag, a part alone */
+	anon("by Jane\n  Researcher", "by [reporter]");
+	anon("jane-researcher,parsing", "[reporter],parsing");
+	anon("Jane said so; Hacker too", "[reporter] said so; [reporter] too");
+	anon("Researcher and researcher", "[reporter] and researcher");
 	/* truncation keeps whole characters */
 	assert_int_equal(core_pm_anonymise("caf\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
 	    NULL, 0, "VR", small, sizeof(small)), 9);
