@@ -6,7 +6,7 @@
  *     so the times ascend whatever the batch size;
  *   - what: channel (web 60%, e-mail 30%, api 10%), product (weighted,
  *     eight), CWE (weighted by the product's kind, toward the Top 25),
- *     component (the CWE class's usual places within the product),
+ *     component (the CWE's usual places within the product),
  *     severity (critical 5, high 25, medium 45, low 20, unscored 5) and
  *     a CVSS 3.1 base vector of that severity close to the class's
  *     profile (all 2592 base vectors are scored once, at start);
@@ -243,307 +243,704 @@ static const char *const practices[] = {
 enum cls { MEM, XSS, INJ, ACCESS, AUTH, CRYPTO, RES, PATH, DATA, CLS__MAX };
 
 /* Per class: which practice should have caught it, a CVSS profile (AV AC
- * PR UI S C I A), where it usually sits, texts.  Placeholders: {w} the
- * place, {c} the component, {p} the product, {v} the version. */
+ * PR UI S C I A), where it usually sits, the post-mortem's tags. */
 static const struct cls_info {
 	unsigned	 practice[NPRACTICES];
 	const char	*profile;
 	unsigned	 comps;
 	const char	*tags;
-	const char	*desc[2];
-	const char	*root[3];
-	const char	*fix[3];
-	const char	*lessons[3];
 } classes[CLS__MAX] = {
 	[MEM] = { { 3, 12, 15, 50, 12, 3, 5 }, "NLNNUHHH",
 	    B(C_PARSER) | B(C_TOKENIZER) | B(C_ENCODING) | B(C_HTTP) |
 	    B(C_TUNNEL) | B(C_DHCP) | B(C_XPATH) | B(C_UPDATER),
-	    "memory-safety, parsing",
-	    { "A crafted input makes {w} in the {c} code of {p} {v} write or "
-	      "read outside its buffer. Under ASan it is reported at once; "
-	      "without it the process crashes or silently corrupts memory.",
-	      "Sending a malformed message to {p} {v} triggers memory "
-	      "corruption in {w}. The attached proof of concept crashes the "
-	      "process; the overwrite looks controllable." },
-	    { "{w} trusts a length taken from the input and copies that many "
-	      "bytes into a fixed-size buffer.",
-	      "An off-by-one in the bounds check of {w} lets the index reach "
-	      "one past the end of the array.",
-	      "{w} keeps a pointer into a buffer that is reallocated while it "
-	      "is still in use." },
-	    { "{w} now checks the length against the destination size before "
-	      "copying and rejects oversized input.",
-	      "The index is checked against the real element count; the "
-	      "buffer handling moved to the bounded buffer helpers.",
-	      "Ownership of the buffer was made explicit: the pointer is "
-	      "refreshed after every reallocation." },
-	    { "Run the {c} code under a fuzzer with ASan in CI; this input "
-	      "shape would have been found in minutes.",
-	      "Lengths read from input are untrusted: check them once, at the "
-	      "boundary, with one helper.",
-	      "Prefer bounded buffer APIs over raw memcpy in parsing code; "
-	      "review every pointer that outlives a realloc." } },
+	    "memory-safety, parsing" },
 	[XSS] = { { 10, 40, 25, 3, 15, 2, 5 }, "NLNRCLLN",
 	    B(C_TEMPLATE) | B(C_WEBUI) | B(C_WEBVIEW) | B(C_API),
-	    "output-encoding, templates",
-	    { "{w} in {p} {v} reflects input into the page without escaping, "
-	      "so a crafted link runs script in the victim's session.",
-	      "A stored value shown in {w} of {p} {v} is not escaped. Any "
-	      "user who opens the page runs the attacker's script." },
-	    { "{w} inserts a user-supplied value into the page without HTML "
-	      "escaping.",
-	      "A field rendered in {w} is marked as safe HTML although it "
-	      "comes from user input.",
-	      "{w} builds a URL from input and puts it into an attribute "
-	      "without checking its scheme." },
-	    { "The value is now escaped by the template engine's default "
-	      "escaping; the raw output helper was removed.",
-	      "The field is rendered as text; a Content-Security-Policy "
-	      "without inline script was added.",
-	      "Only https: and relative URLs are accepted; everything else is "
-	      "dropped." },
-	    { "Never mark user input as safe HTML; review every unescaped "
-	      "output in templates.",
-	      "A strict Content-Security-Policy limits the damage of any "
-	      "missed escaping.",
-	      "Add the payload to the template tests so that the escaping "
-	      "cannot regress." } },
+	    "output-encoding, templates" },
 	[INJ] = { { 8, 35, 35, 5, 12, 1, 4 }, "NLLNUHHH",
 	    B(C_STORAGE) | B(C_TEMPLATE) | B(C_API) | B(C_WEBUI) |
 	    B(C_PARSER) | B(C_XPATH) | B(C_UPDATER) | B(C_DHCP),
-	    "injection, input-validation",
-	    { "A parameter of {w} in {p} {v} reaches a query or command "
-	      "unescaped, so an attacker can run their own.",
-	      "In {p} {v}, {w} lets an authenticated user inject commands "
-	      "through a crafted value." },
-	    { "{w} builds a query by concatenating a request parameter into "
-	      "the statement text.",
-	      "{w} passes a user-controlled value to a shell command line.",
-	      "{w} evaluates an expression assembled from input." },
-	    { "The statement uses bound parameters; the string concatenation "
-	      "was removed.",
-	      "The command is run with an argument vector, without a shell, "
-	      "and the value is checked against an allow list.",
-	      "Input is parsed into a fixed structure instead of being "
-	      "evaluated." },
-	    { "Use parameterised queries everywhere; a static analysis rule "
-	      "now flags string-built SQL.",
-	      "Never hand input to a shell; use execve-style calls with "
-	      "argument vectors.",
-	      "Taint checks in static analysis would have followed the value "
-	      "from the request to the sink." } },
+	    "injection, input-validation" },
 	[ACCESS] = { { 40, 30, 5, 0, 20, 0, 5 }, "NLLNUHHN",
 	    B(C_API) | B(C_AUTH) | B(C_BILLING) | B(C_STORAGE) | B(C_WEBUI) |
 	    B(C_SESSION) | B(C_SYNC),
-	    "authorization, access-control",
-	    { "A user of {p} {v} can read or change other users' data "
-	      "through {w} by changing an identifier in the request.",
-	      "{w} in {p} {v} is reachable without the required role, which "
-	      "gives any signed-in user administrative actions." },
-	    { "{w} checks that the user is signed in but not that they own "
-	      "the object they ask for.",
-	      "The authorization check of {w} is done in the page, not in "
-	      "the API it calls.",
-	      "{w} takes the account id from the request instead of the "
-	      "session." },
-	    { "Every request to {w} now goes through the central "
-	      "authorization check with the object's owner.",
-	      "The check moved into the API handler; the page no longer "
-	      "decides.",
-	      "The account is taken from the session; the request parameter "
-	      "is ignored." },
-	    { "Design reviews must list, for every endpoint, who may call it "
-	      "and on which objects.",
-	      "Authorization belongs in one central place; tests should call "
-	      "every endpoint as the wrong user.",
-	      "Never trust identifiers from the client for ownership "
-	      "decisions." } },
+	    "authorization, access-control" },
 	[AUTH] = { { 40, 30, 5, 0, 15, 0, 10 }, "NLNNUHHN",
 	    B(C_AUTH) | B(C_SESSION) | B(C_WEBUI) | B(C_API) | B(C_TUNNEL),
-	    "authentication, sessions",
-	    { "An attacker can sign in to {p} {v} as another user through a "
-	      "flaw in {w}.",
-	      "{w} in {p} {v} lets an unauthenticated attacker reach "
-	      "functions that need a login." },
-	    { "{w} accepts a token whose signature was not checked when its "
-	      "algorithm field says none.",
-	      "{w} compares the password with a check that returns early on "
-	      "an empty value.",
-	      "A default account with a fixed password ships enabled in "
-	      "{w}." },
-	    { "Tokens are verified with the expected algorithm only; unsigned "
-	      "tokens are rejected.",
-	      "The comparison is constant-time and empty credentials are "
-	      "refused before it.",
-	      "The default account was removed; a password is set at first "
-	      "start." },
-	    { "Authentication code gets a second reviewer and a design review "
-	      "of every bypass path.",
-	      "Negative tests (empty, expired, unsigned credentials) belong in "
-	      "the suite.",
-	      "Ship no credentials in images; check for them in the "
-	      "build." } },
+	    "authentication, sessions" },
 	[CRYPTO] = { { 40, 25, 15, 0, 10, 5, 5 }, "NHNNUHHN",
 	    B(C_CRYPTO) | B(C_TUNNEL) | B(C_UPDATER) | B(C_SYNC) |
 	    B(C_SESSION) | B(C_AUTH),
-	    "cryptography, tls",
-	    { "{w} in {p} {v} lets a network attacker read or change traffic "
-	      "that should be protected.",
-	      "Secrets protected by {w} in {p} {v} can be recovered by an "
-	      "attacker with modest effort." },
-	    { "{w} does not verify the peer certificate's host name.",
-	      "{w} uses a key derived with a fast hash and a fixed salt.",
-	      "{w} draws session secrets from a non-cryptographic random "
-	      "generator." },
-	    { "Host names are verified against the certificate; the check "
-	      "cannot be turned off in production builds.",
-	      "Keys are derived with Argon2id and a random salt per secret.",
-	      "Secrets come from the operating system's CSPRNG." },
-	    { "Use the platform's high-level crypto APIs; a design review "
-	      "should reject home-made protocols.",
-	      "Test TLS clients against a server whose certificate names "
-	      "another host.",
-	      "Keep a list of allowed primitives and check new code against "
-	      "it." } },
+	    "cryptography, tls" },
 	[RES] = { { 15, 15, 5, 30, 30, 0, 5 }, "NLNNUNNH",
 	    B(C_PARSER) | B(C_HTTP) | B(C_API) | B(C_XPATH) | B(C_TOKENIZER) |
 	    B(C_TUNNEL),
-	    "denial-of-service, resource-limits",
-	    { "A small request makes {w} in {p} {v} consume all memory or "
-	      "CPU, so the service stops answering.",
-	      "{p} {v} hangs when {w} handles a crafted input; a few requests "
-	      "take it down." },
-	    { "{w} allocates memory proportional to a size field in the input "
-	      "without a limit.",
-	      "A crafted input makes {w} recurse or loop without bound.",
-	      "{w} uses a regular expression with nested quantifiers on user "
-	      "input." },
-	    { "A configurable limit caps the size; larger inputs are rejected "
-	      "early.",
-	      "The recursion depth is bounded and loops check their "
-	      "progress.",
-	      "The expression was rewritten without backtracking; input "
-	      "length is capped." },
-	    { "Every parser needs limits on size, depth and time; fuzzing "
-	      "with a timeout finds the rest.",
-	      "Load tests should include hostile inputs, not only many normal "
-	      "ones.",
-	      "Review regular expressions on input for catastrophic "
-	      "backtracking." } },
+	    "denial-of-service, resource-limits" },
 	[PATH] = { { 15, 35, 25, 3, 17, 0, 5 }, "NLLNUHNN",
 	    B(C_UPLOAD) | B(C_STORAGE) | B(C_UPDATER) | B(C_WEBUI) | B(C_API),
-	    "file-handling, input-validation",
-	    { "{w} in {p} {v} lets an attacker read or write files outside "
-	      "the intended directory.",
-	      "Through {w}, a user of {p} {v} can place a file where the "
-	      "server will execute or serve it." },
-	    { "{w} joins a user-supplied name to a base directory without "
-	      "rejecting '..' components.",
-	      "{w} accepts any file type and stores it inside the web root.",
-	      "{w} follows symbolic links when it writes into a shared "
-	      "directory." },
-	    { "Names are reduced to a safe base name and opened relative to "
-	      "the directory with O_NOFOLLOW.",
-	      "Uploads are stored outside the web root under random names, "
-	      "with an allow list of types.",
-	      "Files are created with O_EXCL | O_NOFOLLOW in a private "
-	      "directory." },
-	    { "Treat every path from the outside as hostile; use one helper "
-	      "that resolves and checks it.",
-	      "Static analysis rules for path joins would have flagged "
-	      "this.",
-	      "Tests should try '..', absolute paths and links for every file "
-	      "operation." } },
+	    "file-handling, input-validation" },
 	[DATA] = { { 25, 25, 15, 5, 15, 10, 5 }, "NLNNUHNN",
 	    B(C_API) | B(C_WEBHOOKS) | B(C_STORAGE) | B(C_HTTP) | B(C_SYNC) |
 	    B(C_SESSION),
-	    "input-validation, data-exposure",
-	    { "{w} in {p} {v} exposes data or internal services that an "
-	      "outside user should not reach.",
-	      "An attacker can make {p} {v} process crafted data in {w} with "
-	      "effects far beyond the request." },
-	    { "{w} returns internal fields, including secrets, in its "
-	      "response.",
-	      "{w} deserializes objects of any type from the request.",
-	      "{w} fetches a URL given by the user from the server's "
-	      "network." },
-	    { "Responses are built from an explicit list of public fields.",
-	      "Only a fixed set of plain data types is accepted; the generic "
-	      "deserializer was removed.",
-	      "Outgoing requests go through a proxy that blocks internal "
-	      "addresses." },
-	    { "Decide in the design which fields leave the service; test "
-	      "responses against that list.",
-	      "Never deserialize untrusted data into arbitrary types; keep "
-	      "dependencies current.",
-	      "Review every feature that makes the server fetch something on "
-	      "a user's behalf." } },
+	    "input-validation, data-exposure" },
 };
 
-/* Weights per product kind: native, web, device, mobile. */
+/* Per CWE: its class, weights per product kind (native, web, device,
+ * mobile), where it usually sits (0: where its class does) and its own
+ * texts, so that the report and the post-mortem describe this very
+ * weakness: the report's description, the post-mortem's root cause, fix
+ * and lessons.  Placeholders: {w} the
+ * place, {c} the component, {p} the product, {v} the version.  No text
+ * starts with a placeholder (a place may be a function or a path);
+ * fill() capitalises the first letter all the same. */
 static const struct cwe_info {
 	int		 id;
 	const char	*name;		/* for titles */
 	enum cls	 cls;
 	unsigned char	 w[K__MAX];
+	unsigned	 comps;
+	const char	*desc, *root, *fix, *lessons;
 } cwes[] = {
-	{ 787, "out-of-bounds write", MEM, { 18, 0, 10, 2 } },
-	{ 125, "out-of-bounds read", MEM, { 14, 0, 6, 2 } },
-	{ 416, "use after free", MEM, { 10, 0, 4, 2 } },
-	{ 190, "integer overflow", MEM, { 8, 1, 3, 1 } },
-	{ 476, "NULL pointer dereference", MEM, { 7, 0, 4, 2 } },
-	{ 119, "memory corruption", MEM, { 5, 0, 3, 0 } },
-	{ 122, "heap buffer overflow", MEM, { 6, 0, 3, 0 } },
-	{ 121, "stack buffer overflow", MEM, { 4, 0, 4, 0 } },
-	{ 415, "double free", MEM, { 3, 0, 1, 0 } },
-	{ 134, "format string vulnerability", MEM, { 2, 0, 1, 0 } },
-	{ 79, "cross-site scripting", XSS, { 0, 20, 4, 2 } },
-	{ 89, "SQL injection", INJ, { 0, 10, 1, 1 } },
-	{ 78, "OS command injection", INJ, { 1, 2, 10, 0 } },
-	{ 77, "command injection", INJ, { 1, 1, 3, 0 } },
-	{ 94, "code injection", INJ, { 0, 3, 1, 0 } },
-	{ 1336, "server-side template injection", INJ, { 0, 2, 0, 0 } },
-	{ 611, "XML external entity injection", INJ, { 3, 2, 0, 0 } },
-	{ 93, "CRLF injection", INJ, { 0, 2, 1, 0 } },
-	{ 862, "missing authorization", ACCESS, { 0, 9, 3, 2 } },
-	{ 863, "incorrect authorization", ACCESS, { 0, 7, 2, 2 } },
-	{ 639, "insecure direct object reference", ACCESS, { 0, 5, 0, 2 } },
-	{ 269, "privilege escalation", ACCESS, { 2, 2, 3, 1 } },
-	{ 352, "cross-site request forgery", ACCESS, { 0, 7, 5, 0 } },
-	{ 287, "authentication bypass", AUTH, { 0, 6, 5, 2 } },
-	{ 306, "missing authentication", AUTH, { 0, 3, 4, 1 } },
-	{ 798, "hard-coded credentials", AUTH, { 1, 1, 4, 2 } },
-	{ 384, "session fixation", AUTH, { 0, 2, 0, 0 } },
-	{ 613, "insufficient session expiration", AUTH, { 0, 2, 0, 2 } },
-	{ 307, "missing brute-force protection", AUTH, { 0, 2, 2, 1 } },
-	{ 295, "improper certificate validation", CRYPTO, { 2, 1, 2, 4 } },
-	{ 327, "broken cryptographic algorithm", CRYPTO, { 1, 1, 2, 2 } },
-	{ 330, "predictable random values", CRYPTO, { 1, 1, 1, 1 } },
-	{ 347, "missing signature verification", CRYPTO, { 1, 0, 3, 1 } },
-	{ 312, "cleartext storage of secrets", CRYPTO, { 0, 1, 1, 4 } },
-	{ 319, "cleartext transmission of secrets", CRYPTO, { 0, 1, 2, 2 } },
-	{ 400, "uncontrolled resource consumption", RES, { 5, 2, 3, 0 } },
-	{ 770, "unbounded allocation", RES, { 3, 1, 1, 0 } },
-	{ 1333, "regular expression denial of service", RES, { 0, 2, 0, 0 } },
-	{ 835, "infinite loop", RES, { 3, 0, 1, 0 } },
-	{ 674, "uncontrolled recursion", RES, { 3, 1, 0, 0 } },
-	{ 776, "XML entity expansion", RES, { 3, 1, 0, 0 } },
-	{ 362, "race condition", RES, { 2, 1, 2, 1 } },
-	{ 401, "memory leak", RES, { 3, 0, 2, 1 } },
-	{ 22, "path traversal", PATH, { 3, 6, 4, 1 } },
-	{ 434, "unrestricted file upload", PATH, { 0, 5, 1, 0 } },
-	{ 59, "symbolic link following", PATH, { 2, 0, 2, 0 } },
-	{ 732, "insecure file permissions", PATH, { 1, 0, 2, 2 } },
-	{ 377, "insecure temporary file", PATH, { 1, 0, 0, 0 } },
-	{ 502, "unsafe deserialization", DATA, { 1, 4, 0, 1 } },
-	{ 918, "server-side request forgery", DATA, { 0, 5, 1, 0 } },
-	{ 200, "information disclosure", DATA, { 1, 5, 3, 3 } },
-	{ 209, "verbose error messages", DATA, { 0, 2, 1, 0 } },
-	{ 532, "secrets in log files", DATA, { 0, 2, 1, 2 } },
-	{ 601, "open redirect", DATA, { 0, 3, 0, 1 } },
-	{ 20, "improper input validation", DATA, { 4, 3, 3, 1 } },
-	{ 1321, "prototype pollution", DATA, { 0, 2, 0, 0 } },
-	{ 915, "mass assignment", DATA, { 0, 2, 0, 0 } },
+	{ 787, "out-of-bounds write", MEM, { 18, 0, 10, 2 }, 0,
+	    "A crafted input makes {w} in the {c} code of {p} {v} write past "
+	    "the end of a buffer. The proof of concept crashes the process; "
+	    "the overwritten bytes are chosen by the attacker.",
+	    "In {w}, a length taken from the input is used to copy into a "
+	    "fixed-size buffer without a bounds check, so the copy writes out "
+	    "of bounds.",
+	    "The length is checked against the destination size before the "
+	    "copy, so the write stays within bounds; oversized input is "
+	    "rejected.",
+	    "Lengths read from input are untrusted: check them once, at the "
+	    "boundary, with one helper, and fuzz the {c} code with ASan in CI "
+	    "so out-of-bounds writes show at once." },
+	{ 125, "out-of-bounds read", MEM, { 14, 0, 6, 2 }, 0,
+	    "A truncated message makes {w} in {p} {v} read past the end of "
+	    "its buffer, which crashes the process or copies adjacent heap "
+	    "memory into the reply.",
+	    "In {w}, an offset from the input is checked against the declared "
+	    "length instead of the bytes actually received, so the parser "
+	    "reads out of bounds.",
+	    "Every read checks the offset against the bytes actually present "
+	    "in the buffer; a truncated message is rejected.",
+	    "Parse through one bounds-checked reader instead of raw pointer "
+	    "arithmetic; fuzz with truncated inputs, which ASan reports as "
+	    "out-of-bounds reads." },
+	{ 416, "use after free", MEM, { 10, 0, 4, 2 }, 0,
+	    "A sequence of requests makes {w} in {p} {v} use an object after "
+	    "it was freed. ASan reports a heap-use-after-free; without it the "
+	    "freed memory can be refilled with attacker data.",
+	    "In {w}, an error path frees the object while the caller still "
+	    "holds a pointer to it and uses it afterwards (use after free).",
+	    "The object is reference-counted: the error path drops its "
+	    "reference instead of freeing it, so the object is no longer "
+	    "freed while still in use.",
+	    "Make the ownership of every heap object explicit (one owner, or "
+	    "reference counts); run the fuzzer under ASan, which reports a "
+	    "use after free at the first access to freed memory." },
+	{ 190, "integer overflow", MEM, { 8, 1, 3, 1 }, 0,
+	    "A large count field makes a size computation in {w} of {p} {v} "
+	    "wrap around, so a buffer that is too small is allocated and then "
+	    "overrun.",
+	    "In {w}, the allocation size is computed as count times element "
+	    "size in 32-bit arithmetic; a large count overflows the integer "
+	    "and wraps to a small value.",
+	    "The multiplication is checked for integer overflow with a "
+	    "calloc-style helper, and counts above a sane limit are rejected.",
+	    "Size arithmetic on values from input must be overflow-checked; "
+	    "build the fuzz targets with UBSan's integer checks as well as "
+	    "ASan." },
+	{ 476, "NULL pointer dereference", MEM, { 7, 0, 4, 2 }, 0,
+	    "A message that omits an optional field makes {w} in {p} {v} "
+	    "dereference a NULL pointer, so the process crashes and the "
+	    "service restarts.",
+	    "In {w}, the lookup of an optional field returns NULL when the "
+	    "field is missing, and the result is dereferenced without a check.",
+	    "The NULL result is checked and the message is rejected with an "
+	    "error; the lookup's documentation now says that it can return "
+	    "NULL.",
+	    "Functions that may return NULL must say so, and the static "
+	    "analyser's NULL dereference checks should run on every change to "
+	    "the {c} code." },
+	{ 119, "memory corruption", MEM, { 5, 0, 3, 0 }, 0,
+	    "A malformed message corrupts memory in {w} of {p} {v}. The proof "
+	    "of concept crashes the process at varying places, the mark of a "
+	    "write outside a buffer's bounds.",
+	    "In {w}, the buffer is indexed with a value decoded from the "
+	    "input; the bounds check covers the decoded length but not the "
+	    "index, so operations reach outside the buffer.",
+	    "All accesses to the buffer go through bounds-checked helpers, "
+	    "and the index is validated against the buffer size.",
+	    "Keep raw buffer indexing out of parsing code; fuzz the {c} code "
+	    "with ASan, which reports the first out-of-bounds access instead "
+	    "of a later crash." },
+	{ 122, "heap buffer overflow", MEM, { 6, 0, 3, 0 }, 0,
+	    "A long field makes {w} in {p} {v} overflow a heap buffer. ASan "
+	    "reports a heap-buffer-overflow write; without it the overwrite "
+	    "reaches the allocator's metadata of the next chunk.",
+	    "In {w}, the heap buffer is allocated for the declared field "
+	    "length, but the copy uses the actual length of the data, which "
+	    "can be larger, so the write overflows the buffer.",
+	    "The copy is bounded by the allocated size, and a field longer "
+	    "than declared is rejected.",
+	    "Allocate and copy with the same length variable; fuzz with ASan "
+	    "so that heap buffer overflows are caught at the write, not at a "
+	    "later free." },
+	{ 121, "stack buffer overflow", MEM, { 4, 0, 4, 0 }, 0,
+	    "A long value sent to {w} in {p} {v} overflows a buffer on the "
+	    "stack and overwrites the return address; on builds without stack "
+	    "protection the proof of concept controls the instruction pointer.",
+	    "In {w}, the value is copied with strcpy() into a fixed-size "
+	    "local array without a length check, so a long value overflows "
+	    "the stack buffer.",
+	    "The copy is bounded by the size of the array and over-long "
+	    "values are rejected; the build now enables stack protectors and "
+	    "FORTIFY_SOURCE.",
+	    "Ban unbounded string functions (strcpy, sprintf) with a static "
+	    "analysis rule, and build with stack protection so that an "
+	    "overflow aborts instead of returning into attacker data." },
+	{ 415, "double free", MEM, { 3, 0, 1, 0 }, 0,
+	    "An input that fails validation halfway makes {w} in {p} {v} free "
+	    "the same buffer twice. ASan reports a double free; without it "
+	    "the allocator's free lists are corrupted.",
+	    "In {w}, both the error path and the caller's cleanup free the "
+	    "buffer, so it is freed twice.",
+	    "Only the caller frees the buffer: the error path leaves it "
+	    "alone, and the pointer is set to NULL after every free.",
+	    "Give every allocation one owner that frees it; test the error "
+	    "paths under ASan, where a double free shows at once." },
+	{ 134, "format string vulnerability", MEM, { 2, 0, 1, 0 }, 0,
+	    "A value containing %x and %n sequences is used by {w} in {p} {v} "
+	    "as a format string: the proof of concept leaks stack memory and "
+	    "can write to memory.",
+	    "In {w}, a user-supplied value is passed as the format argument "
+	    "of a printf-style logging call instead of as an argument to a "
+	    "constant format string.",
+	    "The call uses a constant format string (\"%s\") with the value "
+	    "as its argument.",
+	    "Turn on -Wformat-security and -Werror=format-nonliteral, and "
+	    "give logging wrappers the format attribute so that the compiler "
+	    "checks the format strings of their callers." },
+	{ 79, "cross-site scripting", XSS, { 0, 20, 4, 2 }, 0,
+	    "A value shown by {w} in {p} {v} is not HTML-escaped, so a "
+	    "crafted link runs the attacker's script in the victim's session "
+	    "(cross-site scripting).",
+	    "In {w}, a user-supplied value is inserted into the HTML page "
+	    "without escaping: the template marks it as safe HTML.",
+	    "The value is escaped by the template engine's default HTML "
+	    "escaping; the raw output helper was removed and a "
+	    "Content-Security-Policy without inline script was added.",
+	    "Never mark user input as safe HTML; review every unescaped "
+	    "output in templates, and add the script payload to the template "
+	    "tests so that the escaping cannot regress." },
+	{ 89, "SQL injection", INJ, { 0, 10, 1, 1 },
+	    B(C_STORAGE) | B(C_API) | B(C_BILLING) | B(C_AUTH),
+	    "A parameter of {w} in {p} {v} reaches an SQL query unescaped; "
+	    "with a quote and a UNION clause an attacker reads other tables "
+	    "of the database.",
+	    "In {w}, the SQL query is built by concatenating a request "
+	    "parameter into the statement text.",
+	    "The query uses bound parameters (a prepared statement); the "
+	    "string concatenation was removed.",
+	    "Use parameterised queries everywhere; a static analysis rule now "
+	    "flags SQL statements built from strings." },
+	{ 78, "OS command injection", INJ, { 1, 2, 10, 0 },
+	    B(C_WEBUI) | B(C_DHCP) | B(C_UPDATER) | B(C_API) | B(C_STORAGE),
+	    "A value entered in {w} of {p} {v} ends up on a shell command "
+	    "line, so a value with a semicolon runs the attacker's own "
+	    "commands on the host.",
+	    "In {w}, a user-controlled value is inserted into a command line "
+	    "that is run through the shell (system()), so shell "
+	    "metacharacters start further commands.",
+	    "The program is started with an argument vector (execve-style), "
+	    "without a shell, and the value is checked against an allow list.",
+	    "Never hand input to a shell; use execve-style calls with "
+	    "argument vectors, and let static analysis flag every system() "
+	    "and popen() call." },
+	{ 77, "command injection", INJ, { 1, 1, 3, 0 },
+	    B(C_WEBUI) | B(C_DHCP) | B(C_UPDATER) | B(C_API) | B(C_STORAGE),
+	    "A crafted value sent to {w} in {p} {v} is passed into an "
+	    "external command that the service runs, so an attacker can add "
+	    "options or further commands.",
+	    "In {w}, a user-controlled value is placed into the arguments of "
+	    "an external command without neutralisation, so a value starting "
+	    "with '-' or containing separators changes what the command does.",
+	    "Arguments are passed as a vector after '--', and each value is "
+	    "checked against an allow list before the command runs.",
+	    "Treat every external command as an interpreter: pass input only "
+	    "as separate, validated arguments, never as part of a command "
+	    "string." },
+	{ 94, "code injection", INJ, { 0, 3, 1, 0 },
+	    B(C_API) | B(C_TEMPLATE) | B(C_WEBVIEW) | B(C_STORAGE),
+	    "Input sent to {w} in {p} {v} is evaluated as code, so an "
+	    "attacker can run their own code in the server process.",
+	    "In {w}, an expression assembled from user input is passed to the "
+	    "language's eval() function.",
+	    "The eval() call was removed; input is parsed into a fixed "
+	    "structure and interpreted by a small evaluator that knows only "
+	    "the allowed operations, so no code from the request is run.",
+	    "Never evaluate input as code; taint checks in static analysis "
+	    "would have followed the value from the request to eval()." },
+	{ 1336, "server-side template injection", INJ, { 0, 2, 0, 0 },
+	    B(C_TEMPLATE),
+	    "A value entered in {w} of {p} {v} is rendered as part of a "
+	    "template, so template expressions in it run on the server.",
+	    "In {w}, user input is concatenated into the template source "
+	    "before rendering, so the template engine evaluates the "
+	    "expressions it contains.",
+	    "User input is passed to the template only as data (context "
+	    "variables); the template source is fixed and the engine runs in "
+	    "its sandboxed mode.",
+	    "Template source must never be built from input; review every "
+	    "place that compiles templates at run time." },
+	{ 611, "XML external entity injection", INJ, { 3, 2, 0, 0 },
+	    B(C_PARSER) | B(C_XPATH) | B(C_API) | B(C_UPLOAD) | B(C_STORAGE),
+	    "An XML document with an external entity sent to {w} in {p} {v} "
+	    "makes the parser read local files or fetch internal URLs (XXE).",
+	    "In {w}, the XML parser resolves external entities and loads DTDs "
+	    "named in the document, which is the parser's default.",
+	    "External entities and DTD loading are disabled in the XML parser "
+	    "configuration for all documents from outside.",
+	    "Configure every XML parser securely once, in a shared helper; a "
+	    "test now feeds a document with an external entity to each XML "
+	    "entry point." },
+	{ 93, "CRLF injection", INJ, { 0, 2, 1, 0 },
+	    B(C_HTTP) | B(C_API) | B(C_WEBHOOKS) | B(C_SESSION) | B(C_AUTH),
+	    "A value with encoded CR LF characters sent to {w} in {p} {v} is "
+	    "copied into a response header, so an attacker can add headers or "
+	    "split the response.",
+	    "In {w}, a user-supplied value is written into an HTTP header "
+	    "without rejecting carriage return and line feed characters "
+	    "(CRLF).",
+	    "Header values go through one helper that rejects CR and LF "
+	    "characters before the header is written.",
+	    "Header writers must refuse line breaks; the HTTP library's "
+	    "checked header API is now the only way to set a header." },
+	{ 862, "missing authorization", ACCESS, { 0, 9, 3, 2 }, 0,
+	    "Any signed-in user of {p} {v} can call {w} and perform "
+	    "administrative actions: the endpoint has no authorization check.",
+	    "In {w}, the handler checks that the user is signed in but "
+	    "performs no authorization check at all, so any role may call it.",
+	    "The handler now goes through the central authorization check, "
+	    "which requires the administrator role.",
+	    "Design reviews must list, for every endpoint, which role may "
+	    "call it; a test calls every endpoint as a user without that role "
+	    "and expects a refusal." },
+	{ 863, "incorrect authorization", ACCESS, { 0, 7, 2, 2 }, 0,
+	    "A user of {p} {v} with a read-only role can change data through "
+	    "{w}: the authorization check lets the request through.",
+	    "In {w}, the authorization check tests for the read permission "
+	    "even on requests that change data, so the permission checked is "
+	    "the wrong one for writes.",
+	    "Each operation now checks the permission it needs; requests that "
+	    "change data require the write permission.",
+	    "Authorization rules belong in one table that maps operations to "
+	    "permissions; tests should call every operation with each role." },
+	{ 639, "insecure direct object reference", ACCESS, { 0, 5, 0, 2 }, 0,
+	    "A user of {p} {v} can read or change other users' data through "
+	    "{w} by changing an identifier in the request; there is no "
+	    "ownership check.",
+	    "In {w}, the object is looked up by the identifier from the "
+	    "request and returned without checking that the signed-in user "
+	    "owns it (insecure direct object reference).",
+	    "Objects are looked up within the signed-in user's account, so "
+	    "the owner check is part of the query; a foreign identifier "
+	    "yields 404 as if the object did not exist.",
+	    "Never trust identifiers from the client for access decisions; "
+	    "tests should request every object as a second user who does not "
+	    "own it." },
+	{ 269, "privilege escalation", ACCESS, { 2, 2, 3, 1 },
+	    B(C_API) | B(C_AUTH) | B(C_WEBUI) | B(C_UPDATER) | B(C_SYNC) |
+	    B(C_STORAGE),
+	    "A low-privileged user of {p} {v} can gain administrator "
+	    "privileges through {w}.",
+	    "In {w}, a part that runs with elevated privileges performs "
+	    "actions requested by an unprivileged caller without checking the "
+	    "caller's privileges.",
+	    "The privileged part checks the caller's identity and role before "
+	    "every action, and runs with only the privileges it needs.",
+	    "Keep privileged code small and check every request that crosses "
+	    "a privilege boundary; a design review should list those "
+	    "boundaries." },
+	{ 352, "cross-site request forgery", ACCESS, { 0, 7, 5, 0 },
+	    B(C_WEBUI) | B(C_BILLING) | B(C_AUTH) | B(C_SESSION) | B(C_API) |
+	    B(C_UPLOAD),
+	    "A page on another site can make a signed-in user's browser send "
+	    "a state-changing request to {w} of {p} {v} (cross-site request "
+	    "forgery), for example to change the victim's settings.",
+	    "In {w}, state-changing requests are accepted on the strength of "
+	    "the session cookie alone: there is no anti-CSRF token and the "
+	    "Origin header is not checked.",
+	    "State-changing requests need a per-session CSRF token, the "
+	    "Origin header is checked, and the session cookie is set with "
+	    "SameSite=Lax.",
+	    "CSRF protection must be the framework's default for every form "
+	    "and state-changing endpoint; tests should send such requests "
+	    "without a token and expect a refusal." },
+	{ 287, "authentication bypass", AUTH, { 0, 6, 5, 2 }, 0,
+	    "An attacker can sign in to {p} {v} as another user through a "
+	    "flaw in {w}, without knowing their password.",
+	    "In {w}, a token whose algorithm field says none is accepted "
+	    "without verifying its signature, so anyone can forge an "
+	    "authentication token.",
+	    "Tokens are verified with the expected algorithm and key only; "
+	    "unsigned tokens are rejected.",
+	    "Authentication code gets a second reviewer; negative tests "
+	    "(unsigned, expired and altered tokens) belong in the suite." },
+	{ 306, "missing authentication", AUTH, { 0, 3, 4, 1 }, 0,
+	    "Functions behind {w} in {p} {v} can be used by an "
+	    "unauthenticated attacker; no login is asked for.",
+	    "In {w}, the handler is registered outside the authentication "
+	    "middleware, so requests reach it without any authentication.",
+	    "The handler was moved behind the authentication middleware, "
+	    "which now applies to all routes by default, with an explicit "
+	    "list of public ones.",
+	    "Authentication should be the default for every route; a test "
+	    "lists all routes and checks that each non-public one refuses "
+	    "requests without a login." },
+	{ 798, "hard-coded credentials", AUTH, { 1, 1, 4, 2 }, 0,
+	    "Every installation of {p} {v} accepts the same built-in password "
+	    "for {w}; it can be read from the published image.",
+	    "In {w}, a service account with a hard-coded password is compiled "
+	    "into the product and cannot be changed by the operator.",
+	    "The hard-coded credential was removed; a unique password is set "
+	    "at first start and stored hashed.",
+	    "Ship no credentials in images or source; a secret scanner now "
+	    "checks every build for passwords and keys." },
+	{ 384, "session fixation", AUTH, { 0, 2, 0, 0 },
+	    B(C_SESSION) | B(C_AUTH),
+	    "An attacker who plants a session identifier in a victim's "
+	    "browser takes over the victim's account in {p} {v} once the "
+	    "victim signs in through {w}.",
+	    "In {w}, the session identifier is kept across login instead of "
+	    "being renewed, so a session identifier chosen by the attacker "
+	    "becomes authenticated (session fixation).",
+	    "A new session identifier is issued at login and at every "
+	    "privilege change; the old session is destroyed.",
+	    "Renew the session on every change of authentication state; a "
+	    "test now checks that the session cookie changes at login." },
+	{ 613, "insufficient session expiration", AUTH, { 0, 2, 0, 2 },
+	    B(C_SESSION) | B(C_AUTH) | B(C_API),
+	    "Sessions of {p} {v} stay valid long after logout or inactivity; "
+	    "a stolen cookie still works with {w} weeks later.",
+	    "In {w}, sessions have no server-side expiry and logout only "
+	    "deletes the cookie in the browser, so the session token stays "
+	    "valid.",
+	    "Sessions expire after a period of inactivity and after an "
+	    "absolute lifetime, and logout invalidates the session on the "
+	    "server.",
+	    "Session lifetime is a design decision to write down; tests "
+	    "should replay a session token after logout and after expiry." },
+	{ 307, "missing brute-force protection", AUTH, { 0, 2, 2, 1 },
+	    B(C_AUTH) | B(C_API) | B(C_WEBUI) | B(C_TUNNEL),
+	    "There is no limit on the attempts at {w} of {p} {v}, so an "
+	    "attacker can guess passwords or one-time codes at full speed.",
+	    "In {w}, failed attempts are neither counted nor slowed down: "
+	    "there is no rate limit against brute force.",
+	    "Failed attempts are rate-limited per account and per address, "
+	    "with an increasing delay and a temporary lockout.",
+	    "Every check of a secret (password, one-time code, reset token) "
+	    "needs a rate limit; security tests should include brute-force "
+	    "attempts." },
+	{ 295, "improper certificate validation", CRYPTO, { 2, 1, 2, 4 },
+	    B(C_CRYPTO) | B(C_TUNNEL) | B(C_UPDATER) | B(C_SYNC) |
+	    B(C_WEBHOOKS),
+	    "A network attacker can intercept the traffic of {w} in {p} {v} "
+	    "with a self-signed certificate; the connection is accepted "
+	    "without a warning.",
+	    "In {w}, the TLS connection does not verify the peer "
+	    "certificate's chain and host name, so any certificate is "
+	    "accepted.",
+	    "The certificate chain and the host name are verified against the "
+	    "system trust store; the check cannot be turned off in production "
+	    "builds.",
+	    "Test TLS clients against servers whose certificate is "
+	    "self-signed or names another host; a design review should reject "
+	    "any disabled certificate check." },
+	{ 327, "broken cryptographic algorithm", CRYPTO, { 1, 1, 2, 2 }, 0,
+	    "Data protected by {w} in {p} {v} relies on a broken "
+	    "cryptographic algorithm; an attacker with a copy can recover or "
+	    "forge it with modest effort.",
+	    "In {w}, secrets are protected with an obsolete algorithm "
+	    "(unsalted MD5, or DES in ECB mode) that is no longer considered "
+	    "secure.",
+	    "The algorithm was replaced: passwords are hashed with Argon2id "
+	    "and data is encrypted with AES-GCM; old values are migrated at "
+	    "their next use.",
+	    "Keep a list of allowed cryptographic algorithms and check new "
+	    "code against it; use the platform's high-level crypto APIs." },
+	{ 330, "predictable random values", CRYPTO, { 1, 1, 1, 1 }, 0,
+	    "Tokens issued by {w} in {p} {v} can be predicted from a few "
+	    "observed ones, so an attacker can guess other users' tokens.",
+	    "In {w}, tokens are drawn from a non-cryptographic random number "
+	    "generator seeded with the time.",
+	    "Tokens come from the operating system's cryptographically secure "
+	    "random number generator, with 128 bits of entropy.",
+	    "Security values (tokens, keys, nonces) come only from the "
+	    "system's secure random generator; static analysis now flags "
+	    "rand() and similar functions in security code." },
+	{ 347, "missing signature verification", CRYPTO, { 1, 0, 3, 1 },
+	    B(C_UPDATER) | B(C_CRYPTO) | B(C_WEBHOOKS) | B(C_AUTH) | B(C_SYNC),
+	    "An attacker who can change data on its way to {w} of {p} {v} can "
+	    "make it accept altered content: its signature is never checked.",
+	    "In {w}, the signature that comes with the data is parsed but "
+	    "never verified against the trusted key.",
+	    "The signature is verified against the pinned public key before "
+	    "the data is used; data without a valid signature is rejected.",
+	    "Tests must include tampered and unsigned inputs for every "
+	    "signature check: a check that never fails is not a check." },
+	{ 312, "cleartext storage of secrets", CRYPTO, { 0, 1, 1, 4 },
+	    B(C_STORAGE) | B(C_SYNC) | B(C_AUTH) | B(C_CRYPTO) | B(C_SESSION),
+	    "Secrets kept by {w} of {p} {v} are stored in cleartext; anyone "
+	    "who can read the device storage or a backup gets them.",
+	    "In {w}, passwords and tokens are written to local storage in "
+	    "cleartext instead of being encrypted or kept in the platform key "
+	    "store.",
+	    "Secrets are kept in the platform key store, encrypted at rest; "
+	    "the cleartext copies are deleted on upgrade.",
+	    "Decide in the design where each secret lives; a test now scans "
+	    "the storage of a test device for known secrets in cleartext." },
+	{ 319, "cleartext transmission of secrets", CRYPTO, { 0, 1, 2, 2 },
+	    B(C_TUNNEL) | B(C_SYNC) | B(C_UPDATER) | B(C_AUTH) | B(C_CRYPTO) |
+	    B(C_SESSION),
+	    "The traffic of {w} in {p} {v} carries credentials in cleartext, "
+	    "so anyone on the same network can read them.",
+	    "In {w}, credentials are sent in cleartext over plain HTTP, "
+	    "without TLS.",
+	    "All traffic goes over TLS; plain HTTP connections are refused "
+	    "and HSTS is set.",
+	    "No secret leaves the process unencrypted; a test now fails when "
+	    "any connection of the {c} code uses plain HTTP instead of TLS." },
+	{ 400, "uncontrolled resource consumption", RES, { 5, 2, 3, 0 }, 0,
+	    "A few slow requests to {w} of {p} {v} exhaust the service's "
+	    "memory and worker threads, so it stops answering.",
+	    "In {w}, each request may hold a worker and buffer data for as "
+	    "long as the client keeps sending, with no limit on time or size "
+	    "(uncontrolled resource consumption).",
+	    "Requests have limits on size, time and concurrent connections; "
+	    "the limits are configurable.",
+	    "Every input path needs resource limits on size, depth and time; "
+	    "load tests should include slow and hostile clients." },
+	{ 770, "unbounded allocation", RES, { 3, 1, 1, 0 }, 0,
+	    "A small message with a large size field makes {w} of {p} {v} "
+	    "allocate gigabytes of memory, so the process is killed.",
+	    "In {w}, memory is allocated in advance for the size announced in "
+	    "the input, without a limit and before any data arrives.",
+	    "A configurable limit caps the size, and buffers grow with the "
+	    "data actually received instead of being allocated for the "
+	    "announced size.",
+	    "Never allocate memory on the input's word; fuzzing with a memory "
+	    "limit finds such allocations." },
+	{ 1333, "regular expression denial of service", RES, { 0, 2, 0, 0 }, 0,
+	    "A crafted string of a few kilobytes makes {w} in {p} {v} spend "
+	    "minutes in one regular expression match, blocking the worker.",
+	    "In {w}, a regular expression with nested quantifiers is applied "
+	    "to user input, which causes catastrophic backtracking.",
+	    "The regular expression was rewritten without nested quantifiers "
+	    "and runs on a linear-time engine; the input length is capped.",
+	    "Review regular expressions applied to input for catastrophic "
+	    "backtracking; a linter now flags nested quantifiers." },
+	{ 835, "infinite loop", RES, { 3, 0, 1, 0 }, 0,
+	    "A crafted input makes {w} in {p} {v} loop forever at full CPU, "
+	    "so the service hangs.",
+	    "In {w}, a record with a length of zero does not advance the read "
+	    "position, so the loop never terminates.",
+	    "Zero-length records are rejected, and the loop checks that it "
+	    "makes progress on every iteration.",
+	    "Every loop over input must make progress; fuzzing with a timeout "
+	    "finds infinite loops." },
+	{ 674, "uncontrolled recursion", RES, { 3, 1, 0, 0 }, 0,
+	    "A deeply nested input makes {w} in {p} {v} recurse until the "
+	    "stack is exhausted, which crashes the process.",
+	    "In {w}, nested elements are handled by recursion without a depth "
+	    "limit, so the input controls how deep the recursion goes.",
+	    "The recursion depth is bounded by a configurable limit; deeper "
+	    "input is rejected.",
+	    "Parsers need a depth limit for every recursive structure; the "
+	    "fuzzer's dictionary now includes deeply nested inputs to "
+	    "exercise recursion." },
+	{ 776, "XML entity expansion", RES, { 3, 1, 0, 0 },
+	    B(C_PARSER) | B(C_XPATH) | B(C_API) | B(C_UPLOAD),
+	    "An XML document of a few hundred bytes with nested entity "
+	    "definitions makes {w} in {p} {v} expand it to gigabytes (billion "
+	    "laughs), exhausting memory.",
+	    "In {w}, the XML parser expands internal entities without a limit "
+	    "on the expansion depth or the total size.",
+	    "Entity expansion is limited in depth and output size, and "
+	    "documents with a DTD are rejected where none is expected.",
+	    "Configure XML parsers with entity expansion limits in one shared "
+	    "helper; test every XML entry point with a billion-laughs "
+	    "document." },
+	{ 362, "race condition", RES, { 2, 1, 2, 1 }, 0,
+	    "Concurrent requests to {w} in {p} {v} corrupt shared state, "
+	    "which crashes the service or mixes data between requests.",
+	    "In {w}, shared state is read and updated by several threads "
+	    "without a lock: a race condition between the check and the "
+	    "update.",
+	    "The shared state is protected by a lock, and the check and the "
+	    "update happen in one critical section.",
+	    "Shared state needs a documented lock; run the tests under "
+	    "ThreadSanitizer to catch data races between threads." },
+	{ 401, "memory leak", RES, { 3, 0, 2, 1 }, 0,
+	    "Each malformed request to {w} of {p} {v} leaks memory; a steady "
+	    "stream of them exhausts the host's memory within hours.",
+	    "In {w}, the error path returns without freeing the buffers "
+	    "allocated for the request, so memory leaks on every malformed "
+	    "request.",
+	    "The error path frees everything it allocated, through one "
+	    "cleanup block.",
+	    "Run the fuzzer with LeakSanitizer, and test the error paths, not "
+	    "only the success path, for leaks." },
+	{ 22, "path traversal", PATH, { 3, 6, 4, 1 }, 0,
+	    "A file name with '../' sequences sent to {w} in {p} {v} lets an "
+	    "attacker read or write files outside the intended directory.",
+	    "In {w}, a user-supplied file name is joined to a base directory "
+	    "without rejecting '..' components, so the path escapes the "
+	    "directory (path traversal).",
+	    "Names are reduced to a safe base name, and the resolved path is "
+	    "checked to stay inside the base directory.",
+	    "Treat every path from the outside as hostile: use one helper "
+	    "that resolves and checks it, and test '..' and absolute paths "
+	    "for every file operation." },
+	{ 434, "unrestricted file upload", PATH, { 0, 5, 1, 0 },
+	    B(C_UPLOAD) | B(C_WEBUI) | B(C_STORAGE),
+	    "Through {w}, a user of {p} {v} can upload a script file that the "
+	    "server then executes when it is requested.",
+	    "In {w}, uploaded files of any type are accepted and stored "
+	    "inside the web root under their original name and extension.",
+	    "Uploads are stored outside the web root under random names, with "
+	    "an allow list of file types checked against the content.",
+	    "Uploaded files are data, never code: keep them outside the web "
+	    "root and serve them with a fixed content type." },
+	{ 59, "symbolic link following", PATH, { 2, 0, 2, 0 },
+	    B(C_STORAGE) | B(C_UPDATER) | B(C_UPLOAD) | B(C_SYNC),
+	    "A local user can make {w} of {p} {v} overwrite any file by "
+	    "placing a symbolic link where it writes.",
+	    "In {w}, files in a shared directory are opened for writing "
+	    "without O_NOFOLLOW, so the service follows a symbolic link "
+	    "planted by another user.",
+	    "Files are created with O_EXCL | O_NOFOLLOW in a private "
+	    "directory owned by the service, so a planted link is refused.",
+	    "Privileged code must not follow links in directories that others "
+	    "can write to; tests should plant a symbolic link for every file "
+	    "the service writes." },
+	{ 732, "insecure file permissions", PATH, { 1, 0, 2, 2 },
+	    B(C_STORAGE) | B(C_UPDATER) | B(C_SYNC) | B(C_UPLOAD),
+	    "Files written by {w} of {p} {v} are readable and writable by "
+	    "every local user, including the ones that hold secrets.",
+	    "In {w}, files are created with mode 0666 under a permissive "
+	    "umask, so their permissions let every local user read and change "
+	    "them.",
+	    "Files are created with mode 0600 in a directory with mode 0700; "
+	    "existing files get the tighter permissions on upgrade.",
+	    "State the permissions of every file the product writes in the "
+	    "design; a test checks the modes after installation." },
+	{ 377, "insecure temporary file", PATH, { 1, 0, 0, 0 },
+	    B(C_STORAGE) | B(C_UPDATER) | B(C_UPLOAD),
+	    "A local user can read or replace the temporary files of {w} in "
+	    "{p} {v}, because their names are predictable.",
+	    "In {w}, a temporary file is created in /tmp under a predictable "
+	    "name after a separate existence check, so another user can "
+	    "create it first.",
+	    "Temporary files are created with mkstemp() in a private "
+	    "directory.",
+	    "Use mkstemp() or the platform's equivalent for every temporary "
+	    "file; static analysis now flags tmpnam() and mktemp()." },
+	{ 502, "unsafe deserialization", DATA, { 1, 4, 0, 1 }, 0,
+	    "A crafted serialized object sent to {w} of {p} {v} runs code on "
+	    "the server when it is deserialized.",
+	    "In {w}, objects of any type are deserialized from the request "
+	    "with the language's generic deserializer, so a gadget chain runs "
+	    "code of the attacker's choice.",
+	    "Only a fixed set of plain data types is accepted (JSON into "
+	    "explicit structures); the generic deserializer was removed.",
+	    "Never deserialize untrusted data into arbitrary types; keep the "
+	    "serialization libraries current." },
+	{ 918, "server-side request forgery", DATA, { 0, 5, 1, 0 },
+	    B(C_WEBHOOKS) | B(C_API) | B(C_UPLOAD) | B(C_STORAGE),
+	    "Through {w}, an attacker can make {p} {v} send requests to "
+	    "internal services and cloud metadata addresses (server-side "
+	    "request forgery).",
+	    "In {w}, a URL given by the user is fetched from the server's "
+	    "network without checking where it points.",
+	    "Outgoing requests go through a proxy that blocks internal and "
+	    "link-local addresses, and every redirect is checked again.",
+	    "Review every feature that makes the server fetch a URL on a "
+	    "user's behalf; tests should try internal addresses and redirects "
+	    "to them." },
+	{ 200, "information disclosure", DATA, { 1, 5, 3, 3 }, 0,
+	    "The response of {w} in {p} {v} exposes internal fields, "
+	    "including other users' e-mail addresses and internal identifiers.",
+	    "In {w}, the response is built by serialising the whole database "
+	    "record, so internal fields are exposed to the caller.",
+	    "Responses are built from an explicit list of public fields.",
+	    "Decide in the design which fields leave the service; tests check "
+	    "responses against that list so that nothing else is disclosed." },
+	{ 209, "verbose error messages", DATA, { 0, 2, 1, 0 }, 0,
+	    "Errors in {w} of {p} {v} return stack traces with file paths, "
+	    "library versions and query fragments to the client.",
+	    "In {w}, unexpected exceptions are passed to the client with the "
+	    "full error message and stack trace.",
+	    "Clients get a generic error message with a reference number; the "
+	    "details go to the server log.",
+	    "Error handling is part of the design: one handler decides what "
+	    "an error response may contain." },
+	{ 532, "secrets in log files", DATA, { 0, 2, 1, 2 }, 0,
+	    "The log files of {p} {v} contain passwords and session tokens "
+	    "handled by {w}; anyone with access to the logs can use them.",
+	    "In {w}, requests are logged in full at info level, passwords and "
+	    "tokens included.",
+	    "Secret fields are masked before logging, and the logs written "
+	    "before the fix were purged.",
+	    "Log what is needed to operate, never secrets; a test scans the "
+	    "logs of the test suite for the known test secrets." },
+	{ 601, "open redirect", DATA, { 0, 3, 0, 1 },
+	    B(C_AUTH) | B(C_SESSION) | B(C_WEBVIEW) | B(C_HTTP) | B(C_API),
+	    "A link to {w} of {p} {v} with a crafted return URL redirects "
+	    "users to an attacker's site after sign-in, which makes phishing "
+	    "pages look trustworthy.",
+	    "In {w}, the redirect target is taken from a request parameter "
+	    "and followed without a check, so any external URL is accepted "
+	    "(open redirect).",
+	    "Only relative paths on the same site are accepted as redirect "
+	    "targets; anything else redirects to the start page.",
+	    "Redirect targets from the request are untrusted; keep one helper "
+	    "that validates them and test it with external and "
+	    "scheme-relative URLs." },
+	{ 20, "improper input validation", DATA, { 4, 3, 3, 1 }, 0,
+	    "Values outside the expected range sent to {w} of {p} {v} are "
+	    "accepted without validation and processed, putting the {c} code "
+	    "into states it was never designed for.",
+	    "In {w}, fields of the request are used without validating their "
+	    "type, range and length.",
+	    "Every field is validated against a schema (type, range, length) "
+	    "at the boundary; invalid requests are rejected.",
+	    "Validate input once, at the boundary, against an explicit "
+	    "schema; tests should send out-of-range and malformed values for "
+	    "every field." },
+	{ 1321, "prototype pollution", DATA, { 0, 2, 0, 0 },
+	    B(C_API) | B(C_TEMPLATE) | B(C_WEBVIEW) | B(C_SYNC),
+	    "A JSON body with a __proto__ key sent to {w} of {p} {v} changes "
+	    "the properties of every object in the process (prototype "
+	    "pollution), which bypasses checks.",
+	    "In {w}, a recursive merge copies keys from the request into an "
+	    "object without rejecting __proto__ and constructor, so the "
+	    "shared Object prototype is polluted.",
+	    "The merge skips the __proto__, constructor and prototype keys, "
+	    "and parsed request data goes into objects without a prototype.",
+	    "Never merge untrusted JSON into objects recursively without a "
+	    "key allow list; a test sends a __proto__ key to every endpoint "
+	    "that merges data, so prototype pollution cannot return." },
+	{ 915, "mass assignment", DATA, { 0, 2, 0, 0 },
+	    B(C_API) | B(C_BILLING) | B(C_AUTH),
+	    "A user of {p} {v} can set protected fields such as the role or "
+	    "the account balance by adding them to a request to {w}.",
+	    "In {w}, all fields of the request body are bound to the model "
+	    "(mass assignment), including fields the user must not change.",
+	    "Only an explicit allow list of fields is bound from the request; "
+	    "protected fields are set by the server alone.",
+	    "Bind request data to dedicated input types, not to database "
+	    "models; tests try to set every protected field." },
 };
 #define NCWES	NELEM(cwes)
 
@@ -872,8 +1269,8 @@ struct subst {
 	const char	*w, *c, *p, *v;
 };
 
-/* tmpl with {w} {c} {p} {v} replaced, from the arena; a sentence
- * that starts with "the " gets its capital. */
+/* tmpl with {w} {c} {p} {v} replaced, from the arena, its first letter
+ * a capital. */
 static char *
 fill(struct arena *a, const char *tmpl, const struct subst *s)
 {
@@ -901,8 +1298,8 @@ fill(struct arena *a, const char *tmpl, const struct subst *s)
 		p += 3;
 	}
 	buf[n] = '\0';
-	if (strncmp(buf, "the ", 4) == 0)
-		buf[0] = 'T';
+	if (buf[0] >= 'a' && buf[0] <= 'z')
+		buf[0] = (char)(buf[0] - 'a' + 'A');
 	return util_arena_strndup(a, buf, n);
 }
 
@@ -985,11 +1382,18 @@ popcount(unsigned x)
 	return n;
 }
 
+/* Where a CWE usually sits. */
+static unsigned
+cwe_comps(const struct cwe_info *cw)
+{
+	return cw->comps != 0 ? cw->comps : classes[cw->cls].comps;
+}
+
 static enum comp
 draw_component(struct cli_history *h, const struct product *pr,
-    enum cls c)
+    const struct cwe_info *cw)
 {
-	unsigned mask = pr->comps & classes[c].comps, k;
+	unsigned mask = pr->comps & cwe_comps(cw), k;
 	int i;
 
 	if (mask == 0)
@@ -1014,7 +1418,7 @@ postmortem(struct cli_history *h, struct arena *a,
 	const struct cls_info *ci = &classes[cw->cls];
 	const struct cand *target = NULL;
 	char introduced[48];
-	size_t pi, ti;
+	size_t pi;
 	int dep, reg, minor;
 	unsigned k;
 
@@ -1023,7 +1427,6 @@ postmortem(struct cli_history *h, struct arena *a,
 	dep = chance(&h->rng, 0.06);
 	reg = chance(&h->rng, 0.06);
 	pi = pick(&h->rng, ci->practice, NPRACTICES);
-	ti = below(&h->rng, 3);
 	minor = pr->minor0;
 	k = (unsigned)below(&h->rng, 4);
 	if (chance(&h->rng, 0.65)) {
@@ -1074,17 +1477,18 @@ postmortem(struct cli_history *h, struct arena *a,
 		pi = P_DEPENDENCY;
 	pm->practice = practices[pi];
 	if (dep) {
-		pm->root_cause = "The flaw was in a bundled third-party library "
-		    "that had not been updated after the upstream fix.";
+		pm->root_cause = util_arena_printf(a, "The weakness (%s) was "
+		    "in a bundled third-party library that had not been "
+		    "updated after the upstream fix.", cw->name);
 		pm->fix = "The bundled library was updated to the fixed "
 		    "release.";
 		pm->lessons = "Track bundled dependencies and their "
 		    "advisories; update them within the SLA.";
 		pm->tags = util_arena_printf(a, "%s, dependencies", ci->tags);
 	} else {
-		pm->root_cause = fill(a, ci->root[ti], sb);
-		pm->fix = fill(a, ci->fix[ti], sb);
-		pm->lessons = fill(a, ci->lessons[ti], sb);
+		pm->root_cause = fill(a, cw->root, sb);
+		pm->fix = fill(a, cw->fix, sb);
+		pm->lessons = fill(a, cw->lessons, sb);
 		pm->tags = ci->tags;
 	}
 	if (target != NULL) {
@@ -1137,11 +1541,11 @@ one_case(struct cli_history *h, struct arena *a, struct store_history_case *hc,
 	/* a weakness that has a place in this product */
 	for (k = 0; k < 8; k++) {
 		ci = pick(r, h->cwe_w[pr->kind], NCWES);
-		if (pr->comps & classes[cwes[ci].cls].comps)
+		if (pr->comps & cwe_comps(&cwes[ci]))
 			break;
 	}
 	cw = &cwes[ci];
-	co = draw_component(h, pr, cw->cls);
+	co = draw_component(h, pr, cw);
 	sv = (enum sev)pick(r, sev_weights, S__MAX);
 	if (sv == S_NONE) {
 		hc->cvss = "";
@@ -1171,7 +1575,7 @@ one_case(struct cli_history *h, struct arena *a, struct store_history_case *hc,
 	hc->title = util_arena_printf(a, "%c%s in %s",
 	    cw->name[0] >= 'a' && cw->name[0] <= 'z' ? cw->name[0] - 32 :
 	    cw->name[0], cw->name + 1, sb.w);
-	hc->description = fill(a, classes[cw->cls].desc[below(r, 2)], &sb);
+	hc->description = fill(a, cw->desc, &sb);
 	if (chance(r, 0.08)) {
 		hc->reporter_name = "";
 		hc->reporter_email = util_arena_printf(a,

@@ -4,8 +4,9 @@
  * cases carry a post-mortem that agrees with the events, severities
  * agree with the CVSS vectors and due dates with the SLA, the shares of
  * a fixed seed are near their targets (e-mail needs clarification far
- * more often than the web form), and the same seed gives the same
- * history whatever the batch size. */
+ * more often than the web form), the report and post-mortem texts fit
+ * the case's CWE and start with a capital, and the same seed gives the
+ * same history whatever the batch size. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -454,6 +455,194 @@ test_distribution(void **state)
 	run_free(&r);
 }
 
+/* Case-insensitive strstr. */
+static int
+has_word(const char *s, const char *w)
+{
+	size_t i, k, n = strlen(w);
+
+	for (i = 0; s[i] != '\0'; i++) {
+		for (k = 0; k < n && s[i + k] != '\0'; k++)
+			if ((s[i + k] | 0x20) != (w[k] | 0x20) &&
+			    s[i + k] != w[k])
+				break;
+		if (k == n)
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 if s holds one of the '|'-separated words of any. */
+static int
+has_any(const char *s, const char *any)
+{
+	char w[64];
+	const char *p, *e;
+	size_t n;
+
+	for (p = any;; p = e + 1) {
+		e = strchr(p, '|');
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		assert_true(n > 0 && n < sizeof(w));
+		memcpy(w, p, n);
+		w[n] = '\0';
+		if (has_word(s, w))
+			return 1;
+		if (e == NULL)
+			return 0;
+	}
+}
+
+static int
+capital(const char *s)
+{
+	return s[0] >= 'A' && s[0] <= 'Z';
+}
+
+/* Per CWE family, words that every text about it (description, root
+ * cause, fix, lessons) has one of. */
+static const struct family {
+	int		 ids[4];
+	const char	*words;
+} families[] = {
+	{ { 787, 122, 121 }, "write|overflow|bound" },
+	{ { 119 }, "bound|buffer|memory" },
+	{ { 125 }, "read|bound" },
+	{ { 416 }, "after free|freed" },
+	{ { 415 }, "double free|freed|frees" },
+	{ { 190 }, "integer|overflow|wrap" },
+	{ { 476 }, "NULL" },
+	{ { 134 }, "format" },
+	{ { 79 }, "escap|script|HTML" },
+	{ { 89 }, "SQL|query" },
+	{ { 78, 77 }, "command|shell" },
+	{ { 94 }, "eval|code" },
+	{ { 1336 }, "template" },
+	{ { 611 }, "external entit|XML|DTD" },
+	{ { 93 }, "CRLF|header|line break" },
+	{ { 862, 863 }, "authoriz|permission|role" },
+	{ { 639 }, "owner|owns|authoriz|access|object reference" },
+	{ { 269 }, "privilege" },
+	{ { 352 }, "request forgery|CSRF|token|origin" },
+	{ { 287, 306 }, "authenticat|sign in|token|login|password" },
+	{ { 798 }, "hard-coded|password|credential" },
+	{ { 384, 613 }, "session" },
+	{ { 307 }, "attempt|brute|rate limit|rate-limit|lockout" },
+	{ { 295 }, "certificate" },
+	{ { 327 }, "algorithm" },
+	{ { 330 }, "random|predict" },
+	{ { 347 }, "signature" },
+	{ { 312, 319 }, "cleartext|encrypt|TLS" },
+	{ { 400 }, "resource|limit|exhaust" },
+	{ { 770 }, "allocat|limit" },
+	{ { 1333 }, "regular expression|backtrack" },
+	{ { 835 }, "loop" },
+	{ { 674 }, "recurs|depth|nest" },
+	{ { 776 }, "entit|expansion" },
+	{ { 362 }, "race|concurren|lock|thread" },
+	{ { 401 }, "leak|free" },
+	{ { 22 }, "path|director|.." },
+	{ { 434 }, "upload" },
+	{ { 59 }, "link" },
+	{ { 732 }, "permission|mode|readable" },
+	{ { 377 }, "temporary" },
+	{ { 502 }, "deserializ" },
+	{ { 918 }, "request forgery|URL|internal" },
+	{ { 200 }, "expos|disclos|field" },
+	{ { 209 }, "error|stack trace" },
+	{ { 532 }, "log" },
+	{ { 601 }, "redirect" },
+	{ { 20 }, "validat" },
+	{ { 1321 }, "prototype|__proto__" },
+	{ { 915 }, "mass assign|field" },
+};
+
+static const struct family *
+family_of(int id)
+{
+	size_t i, k;
+
+	for (i = 0; i < NELEM(families); i++)
+		for (k = 0; k < NELEM(families[i].ids) &&
+		    families[i].ids[k] != 0; k++)
+			if (families[i].ids[k] == id)
+				return &families[i];
+	return NULL;
+}
+
+/* Every report and post-mortem text is about the case's own CWE and
+ * starts with a capital letter. */
+static void
+test_texts_fit_cwe(void **state)
+{
+	static const char *const checked[] = { "description", "root cause",
+	    "fix", "lessons" };
+	struct run r;
+	const struct family *f;
+	const char *text[4];
+	int seen[2000] = { 0 }, ids = 0, with_pm = 0, id;
+	size_t i, k, npm = 0, ndep = 0;
+
+	(void)state;
+	generate(&r, 42, 5 * N, 5 * N);
+	for (i = 0; i < r.n; i++) {
+		const struct store_history_case *c = &r.c[i];
+		const struct store_postmortem *pm = c->pm;
+		int dep;
+
+		id = core_cwe_parse(c->cwe);
+		assert_true(id > 0 && id < (int)NELEM(seen));
+		if ((f = family_of(id)) == NULL)
+			fail_msg("case %zu: %s has no keyword family in this "
+			    "test", i, c->cwe);
+		if (seen[id] == 0)
+			ids++;
+		seen[id] |= 1;
+		if (!capital(c->title) || !capital(c->description))
+			fail_msg("case %zu: not capitalised: \"%s\" / \"%s\"",
+			    i, c->title, c->description);
+		text[0] = c->description;
+		text[1] = text[2] = text[3] = NULL;
+		dep = 0;
+		if (pm != NULL) {
+			npm++;
+			if ((seen[id] & 2) == 0)
+				with_pm++;
+			seen[id] |= 2;
+			/* a bundled library's flaw: only the root cause
+			 * names the weakness */
+			dep = strstr(pm->tags, "dependencies") != NULL;
+			ndep += dep;
+			text[1] = pm->root_cause;
+			if (!dep) {
+				text[2] = pm->fix;
+				text[3] = pm->lessons;
+			}
+			if (!capital(pm->root_cause) || !capital(pm->fix) ||
+			    !capital(pm->lessons))
+				fail_msg("case %zu: not capitalised: \"%s\" / "
+				    "\"%s\" / \"%s\"", i, pm->root_cause,
+				    pm->fix, pm->lessons);
+		}
+		for (k = 0; k < NELEM(text); k++)
+			if (text[k] != NULL && !has_any(text[k], f->words))
+				fail_msg("case %zu: %s: the %s does not say "
+				    "any of %s: \"%s\"", i, c->cwe, checked[k],
+				    f->words, text[k]);
+	}
+	/* the seed reaches every CWE of the table, nearly all of them in a
+	 * post-mortem, and some bundled-library post-mortems */
+	for (i = 0; i < NELEM(families); i++)
+		for (k = 0; k < NELEM(families[i].ids) &&
+		    families[i].ids[k] != 0; k++)
+			if (seen[families[i].ids[k]] == 0)
+				fail_msg("CWE-%d never drawn",
+				    families[i].ids[k]);
+	assert_true(with_pm * 10 >= ids * 9);
+	assert_true(npm > r.n / 3 && ndep > 0);
+	run_free(&r);
+}
+
 static int
 same_str(const char *a, const char *b)
 {
@@ -608,6 +797,7 @@ main(void)
 		cmocka_unit_test(test_postmortems),
 		cmocka_unit_test(test_scores_and_due),
 		cmocka_unit_test(test_distribution),
+		cmocka_unit_test(test_texts_fit_cwe),
 		cmocka_unit_test(test_same_seed_same_history),
 		cmocka_unit_test(test_small_and_bad),
 		cmocka_unit_test(test_products),
