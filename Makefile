@@ -42,6 +42,9 @@ check: deps $(CHECK_BUILD)/build.ninja
 
 bench: all
 	sh bench/intake
+	sh bench/queue
+	sh bench/ingest
+	sh bench/metrics
 
 fuzz:
 	test -f build-fuzz/build.ninja || CC=clang meson setup build-fuzz \

@@ -17,8 +17,9 @@ const struct command cli_commands[] = {
 	    "serve the web interface and API" },
 	{ "migrate", cmd_migrate, "migrate",
 	    "create or upgrade the database schema" },
-	{ "demo", cmd_demo, "demo",
-	    "load demo data; create an admin account on an empty database" },
+	{ "demo", cmd_demo, "demo [--history N [--seed S]]",
+	    "load demo data (and N generated cases over two years); create an "
+	    "admin account on an empty database" },
 	{ "ingest-mail", cmd_ingest_mail, "ingest-mail [--mbox FILE]",
 	    "take one e-mail on stdin (from the MTA), or import an mbox" },
 	{ "worker", cmd_worker, "worker [--once]",

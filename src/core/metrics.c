@@ -267,3 +267,62 @@ core_metrics_stats(int64_t *vals, size_t n, struct core_metrics_stats *out)
 		select_kth(vals, r50 + 1, m - 1, r90);
 	out->p90 = vals[r90];
 }
+
+/* The value at 0-based rank r among the non-negative values: the high
+ * 16 bits from hist (already counted), then a pass for the low 16 bits
+ * within that bucket. */
+static int32_t
+radix_rank(const int32_t *vals, size_t n, uint32_t *hist, size_t r,
+    const uint32_t *high)
+{
+	uint32_t hi = 0, want;
+	size_t below = 0, i;
+
+	while (below + high[hi] <= r)
+		below += high[hi++];
+	want = hi;
+	r -= below;
+	memset(hist, 0, 65536 * sizeof(*hist));
+	for (i = 0; i < n; i++)
+		if (vals[i] >= 0 && ((uint32_t)vals[i] >> 16) == want)
+			hist[(uint32_t)vals[i] & 0xFFFF]++;
+	for (i = 0, below = 0; below + hist[i] <= r; i++)
+		below += hist[i];
+	return (int32_t)((want << 16) | (uint32_t)i);
+}
+
+void
+core_metrics_stats32(const int32_t *vals, size_t n,
+    union core_metrics_scratch *scratch, struct core_metrics_stats *out)
+{
+	uint32_t *hist, *high;
+	size_t i, m = 0;
+
+	assert(out != NULL && (n == 0 || (vals != NULL && scratch != NULL)));
+	if (n <= CORE_METRICS_SMALL) {
+		/* a few values: the quickselect on a copy is quicker than
+		 * clearing histograms */
+		for (i = 0; i < n; i++)
+			if (vals[i] >= 0)
+				scratch->v[m++] = vals[i];
+		core_metrics_stats(m ? scratch->v : NULL, m, out);
+		return;
+	}
+	/* The high halves fit 15 bits: counted in the last 32768 entries
+	 * of the histogram; the first 65536 serve the second pass. */
+	hist = scratch->hist;
+	high = hist + 65536;
+	memset(high, 0, 32768 * sizeof(*high));
+	for (i = 0; i < n; i++)
+		if (vals[i] >= 0) {
+			high[(uint32_t)vals[i] >> 16]++;
+			m++;
+		}
+	out->count = m;
+	if (m == 0) {
+		out->median = out->p90 = -1;
+		return;
+	}
+	out->median = radix_rank(vals, n, hist, rank_of(m, 50) - 1, high);
+	out->p90 = radix_rank(vals, n, hist, rank_of(m, 90) - 1, high);
+}

@@ -103,4 +103,18 @@ int64_t		 core_metrics_percentile(int64_t *vals, size_t n,
 void		 core_metrics_stats(int64_t *vals, size_t n,
 		    struct core_metrics_stats *out);
 
+/* The same statistics for durations that fit 31 bits (seconds up to
+ * 68 years; the turnaround model keeps them so), without changing
+ * vals[0..n): up to CORE_METRICS_SMALL values are copied into the
+ * scratch and selected as above; more are counted by a radix selection
+ * in three passes.  Equal to core_metrics_stats() on the same values. */
+#define CORE_METRICS_SMALL	49152
+union core_metrics_scratch {
+	int64_t		 v[CORE_METRICS_SMALL];
+	uint32_t	 hist[65536 + 32768];	/* low 16 bits, high 15 */
+};
+void		 core_metrics_stats32(const int32_t *vals, size_t n,
+		    union core_metrics_scratch *scratch,
+		    struct core_metrics_stats *out);
+
 #endif

@@ -167,23 +167,25 @@ stats_json(int m, const struct core_metrics_stats *st)
 }
 
 /* Statistics of every duration over the rows idx[0..n) (all rows when
- * idx is NULL) into st[M__MAX]; scratch holds n values. */
+ * idx is NULL) into st[M__MAX]: one pass gathers each duration into its
+ * own run of scratch (M__MAX * n values), then a radix selection per
+ * duration (core_metrics_stats32). */
 static void
 stats_of(const struct trow *rows, const uint32_t *idx, size_t n,
-    int64_t *scratch, struct core_metrics_stats *st)
+    int32_t *scratch, union core_metrics_scratch *hist,
+    struct core_metrics_stats *st)
 {
-	size_t i, k;
+	const struct trow *t;
+	size_t i;
 	int m;
 
-	for (m = 0; m < M__MAX; m++) {
-		for (i = 0, k = 0; i < n; i++) {
-			int32_t v = rows[idx ? idx[i] : i].d[m];
-
-			if (v >= 0)
-				scratch[k++] = v;
-		}
-		core_metrics_stats(scratch, k, &st[m]);
+	for (i = 0; i < n; i++) {
+		t = &rows[idx ? idx[i] : i];
+		for (m = 0; m < M__MAX; m++)
+			scratch[(size_t)m * n + i] = t->d[m];
 	}
+	for (m = 0; m < M__MAX; m++)
+		core_metrics_stats32(scratch + (size_t)m * n, n, hist, &st[m]);
 }
 
 static json_t *
@@ -251,7 +253,7 @@ group_json(const char *key, const struct group_acc *g,
  * each group over its slice. */
 static json_t *
 grouping_json(struct scan *s, enum tat_group_by by, int max_groups,
-    int64_t *scratch, size_t *omitted)
+    int32_t *scratch, union core_metrics_scratch *hist, size_t *omitted)
 {
 	size_t ngroups = by == TAT_BY_SEVERITY ? NSEV : s->keys[by].n;
 	struct core_metrics_stats st[M__MAX];
@@ -307,7 +309,8 @@ grouping_json(struct scan *s, enum tat_group_by by, int max_groups,
 			(*omitted)++;
 			continue;
 		}
-		stats_of(s->rows, idx + start[k], acc[k].cases, scratch, st);
+		stats_of(s->rows, idx + start[k], acc[k].cases, scratch, hist,
+		    st);
 		if (json_array_append_new(arr, group_json(by == TAT_BY_SEVERITY ?
 		    severities[k] : s->keys[by].name[k], &acc[k], st)) == -1)
 			goto fail;
@@ -414,7 +417,8 @@ report_turnaround(struct store *st, const struct tat_query *q, json_t **out)
 {
 	struct core_metrics_stats all[M__MAX];
 	struct scan s;
-	int64_t *scratch = NULL;
+	int32_t *scratch = NULL;
+	union core_metrics_scratch *hist = NULL;
 	json_t *model = NULL, *groups, *g, *sla;
 	size_t omitted, i;
 	char d[16];
@@ -425,9 +429,10 @@ report_turnaround(struct store *st, const struct tat_query *q, json_t **out)
 	if (store_metrics_scan(st, q->from, q->to, scan_row, &s) != STORE_OK ||
 	    s.failed)
 		goto done;
-	if ((scratch = malloc((s.n ? s.n : 1) * sizeof(*scratch))) == NULL)
+	if ((scratch = malloc((s.n ? s.n : 1) * M__MAX * sizeof(*scratch))) ==
+	    NULL || (hist = malloc(sizeof(*hist))) == NULL)
 		goto done;
-	stats_of(s.rows, NULL, s.n, scratch, all);
+	stats_of(s.rows, NULL, s.n, scratch, hist, all);
 	if ((model = json_object()) == NULL)
 		goto done;
 	report_ymd(d, sizeof(d), q->from);
@@ -446,7 +451,7 @@ report_turnaround(struct store *st, const struct tat_query *q, json_t **out)
 		if (!(q->groups & (1u << by)))
 			continue;
 		g = grouping_json(&s, (enum tat_group_by)by, q->max_groups > 0 ?
-		    q->max_groups : 50, scratch, &omitted);
+		    q->max_groups : 50, scratch, hist, &omitted);
 		if (g == NULL)
 			goto done;
 		json_object_set_new(groups, group_names[by], g);
@@ -505,6 +510,7 @@ report_turnaround(struct store *st, const struct tat_query *q, json_t **out)
 done:
 	json_decref(model);
 	free(scratch);
+	free(hist);
 	free(s.rows);
 	for (by = 0; by < TAT_BY__MAX; by++)
 		report_keys_free(&s.keys[by]);

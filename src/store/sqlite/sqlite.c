@@ -735,16 +735,11 @@ static const char *const qsql[Q__MAX] = {
 	    "AND kind = 'verification' AND reason = 'sent to the researcher') s",
 	[Q_MX_UPSERT] =
 	    "INSERT OR REPLACE INTO case_metrics (received_at, case_id, "
-	    "channel, severity, product, state, ack_s, triage_s, fix_s, test_s, "
-	    "verify_s, release_s, total_s, researcher_s, clarifications, "
-	    "reissued, reopened, released_at, due_at) VALUES (?1, ?2, ?3, ?4, "
-	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-	    "?19)",
+	    "channel, severity, product, state, figures) VALUES (?1, ?2, ?3, "
+	    "?4, ?5, ?6, ?7)",
 	[Q_MX_SCAN] =
 	    "SELECT received_at, case_id, channel, severity, product, state, "
-	    "ack_s, triage_s, fix_s, test_s, verify_s, release_s, total_s, "
-	    "researcher_s, clarifications, reissued, reopened, released_at, "
-	    "due_at FROM case_metrics WHERE received_at >= ?1 AND "
+	    "figures FROM case_metrics WHERE received_at >= ?1 AND "
 	    "received_at < ?2",
 	[Q_MX_DUE] =
 	    "SELECT c.id, c.tracking_id, c.title, c.state, c.channel, "
@@ -4729,6 +4724,74 @@ sq_postmortem_embarrassing(void *p, time_t from, time_t to, int limit,
 	return rc;
 }
 
+/* case_metrics.figures: the six phases, the total and the researcher's
+ * time as 32-bit seconds (-1 = not reached; 68 years at most), the
+ * clarification, re-issue and reopen counts as 32-bit numbers, then
+ * released_at and due_at as 64-bit: little-endian, 60 bytes. */
+#define MX_FIGURES	60
+
+static void
+put32(unsigned char *p, int64_t v)
+{
+	uint32_t u = (uint32_t)(v < 0 ? -1 : v > INT32_MAX ? INT32_MAX :
+	    (int32_t)v);
+
+	p[0] = (unsigned char)u;
+	p[1] = (unsigned char)(u >> 8);
+	p[2] = (unsigned char)(u >> 16);
+	p[3] = (unsigned char)(u >> 24);
+}
+
+static int64_t
+get32(const unsigned char *p)
+{
+	return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 |
+	    (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+}
+
+static void
+mx_pack(unsigned char *f, const struct store_metrics_row *m)
+{
+	int i;
+
+	for (i = 0; i < 6; i++)
+		put32(f + 4 * i, m->phase[i]);
+	put32(f + 24, m->total);
+	put32(f + 28, m->researcher);
+	put32(f + 32, m->clarifications);
+	put32(f + 36, m->reissued);
+	put32(f + 40, m->reopened);
+	for (i = 0; i < 8; i++) {
+		f[44 + i] = (unsigned char)((uint64_t)m->released_at >> (8 * i));
+		f[52 + i] = (unsigned char)((uint64_t)m->due_at >> (8 * i));
+	}
+}
+
+/* 0, or -1 when the blob is not one of ours. */
+static int
+mx_unpack(const unsigned char *f, int len, struct store_metrics_row *m)
+{
+	uint64_t r = 0, d = 0;
+	int i;
+
+	if (f == NULL || len != MX_FIGURES)
+		return -1;
+	for (i = 0; i < 6; i++)
+		m->phase[i] = get32(f + 4 * i);
+	m->total = get32(f + 24);
+	m->researcher = get32(f + 28);
+	m->clarifications = (unsigned)get32(f + 32);
+	m->reissued = (unsigned)get32(f + 36);
+	m->reopened = (unsigned)get32(f + 40);
+	for (i = 7; i >= 0; i--) {
+		r = r << 8 | f[44 + i];
+		d = d << 8 | f[52 + i];
+	}
+	m->released_at = (time_t)r;
+	m->due_at = (time_t)d;
+	return 0;
+}
+
 /* Recomputes one case's row of case_metrics from its history (in the
  * current write transaction) and clears its mark.  tr/cap: a scratch
  * array the caller keeps across calls. */
@@ -4738,6 +4801,8 @@ mx_case(struct conn *c, int64_t id, struct core_metrics_transition **tr,
 {
 	sqlite3_stmt *st = stmt(c, Q_MX_CASE);
 	struct core_metrics_case m;
+	struct store_metrics_row row;
+	unsigned char fig[MX_FIGURES];
 	struct core_metrics_transition *ntr;
 	/* product: the report form allows 200 characters, 800 bytes */
 	char channel[16], severity[16], state[32], product[1024];
@@ -4816,6 +4881,17 @@ mx_case(struct conn *c, int64_t id, struct core_metrics_transition **tr,
 		return step_fail(c, rc, "metrics verification");
 
 	core_metrics_case(created, ack, n ? *tr : NULL, n, &m);
+	memset(&row, 0, sizeof(row));
+	for (i = 0; i < METRICS__MAX; i++)
+		row.phase[i] = m.phase[i];
+	row.total = m.total;
+	row.researcher = researcher;
+	row.clarifications = m.clarifications;
+	row.reissued = m.reissued;
+	row.reopened = m.reopened;
+	row.released_at = (time_t)released;
+	row.due_at = (time_t)due;
+	mx_pack(fig, &row);
 	st = stmt(c, Q_MX_UPSERT);
 	sqlite3_bind_int64(st, 1, created);
 	sqlite3_bind_int64(st, 2, id);
@@ -4823,15 +4899,7 @@ mx_case(struct conn *c, int64_t id, struct core_metrics_transition **tr,
 	bind_text(st, 4, severity);
 	bind_text(st, 5, product);
 	bind_text(st, 6, state);
-	for (i = 0; i < METRICS__MAX; i++)
-		sqlite3_bind_int64(st, 7 + i, m.phase[i]);
-	sqlite3_bind_int64(st, 13, m.total);
-	sqlite3_bind_int64(st, 14, researcher);
-	sqlite3_bind_int(st, 15, (int)m.clarifications);
-	sqlite3_bind_int(st, 16, (int)m.reissued);
-	sqlite3_bind_int(st, 17, (int)m.reopened);
-	sqlite3_bind_int64(st, 18, released);
-	sqlite3_bind_int64(st, 19, due);
+	sqlite3_bind_blob(st, 7, fig, MX_FIGURES, SQLITE_STATIC);
 	if ((rc = step_done(c, Q_MX_UPSERT, "metrics row")) != STORE_OK)
 		return rc;
 done:
@@ -4904,7 +4972,7 @@ sq_metrics_scan(void *p, time_t from, time_t to,
 	struct store_metrics_row x;
 	struct conn *c;
 	sqlite3_stmt *st;
-	int rc, i;
+	int rc;
 
 	if ((rc = sq_metrics_refresh(s)) != STORE_OK)
 		return rc;
@@ -4920,17 +4988,10 @@ sq_metrics_scan(void *p, time_t from, time_t to,
 		x.severity = (const char *)sqlite3_column_text(st, 3);
 		x.product = (const char *)sqlite3_column_text(st, 4);
 		x.state = (const char *)sqlite3_column_text(st, 5);
-		for (i = 0; i < METRICS__MAX; i++)
-			x.phase[i] = sqlite3_column_int64(st, 6 + i);
-		x.total = sqlite3_column_int64(st, 12);
-		x.researcher = sqlite3_column_int64(st, 13);
-		x.clarifications = (unsigned)sqlite3_column_int(st, 14);
-		x.reissued = (unsigned)sqlite3_column_int(st, 15);
-		x.reopened = (unsigned)sqlite3_column_int(st, 16);
-		x.released_at = (time_t)sqlite3_column_int64(st, 17);
-		x.due_at = (time_t)sqlite3_column_int64(st, 18);
 		if (x.channel == NULL || x.severity == NULL ||
-		    x.product == NULL || x.state == NULL) {
+		    x.product == NULL || x.state == NULL ||
+		    mx_unpack(sqlite3_column_blob(st, 6),
+		    sqlite3_column_bytes(st, 6), &x) == -1) {
 			rc = SQLITE_NOMEM;
 			break;
 		}

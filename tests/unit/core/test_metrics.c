@@ -514,6 +514,46 @@ test_pct_big(void **state)
 	}
 }
 
+/* The radix selection gives what the quickselect gives, over shapes
+ * that stress it: values in one high bucket, across buckets, the top
+ * of the 31-bit range, duplicates, negatives, empty. */
+static void
+test_stats32(void **state)
+{
+	static int32_t v[200000];
+	static int64_t w[200000];
+	static union core_metrics_scratch hist;
+	uint64_t seed = UINT64_C(0x32b175);
+	struct core_metrics_stats a, b;
+	size_t n, i;
+	int shape;
+
+	(void)state;
+	core_metrics_stats32(NULL, 0, &hist, &a);
+	assert_int_equal(a.count, 0);
+	assert_int_equal(a.median, -1);
+	for (shape = 0; shape < 6; shape++) {
+		for (n = 1; n <= NELEM(v); n = n * 2 + 3) {
+			for (i = 0; i < n; i++) {
+				uint64_t r = rnd(&seed);
+
+				v[i] = shape == 0 ? (int32_t)(r % 60000) :
+				    shape == 1 ? (int32_t)(r >> 33) :
+				    shape == 2 ? INT32_MAX - (int32_t)(r % 3) :
+				    shape == 3 ? (int32_t)(r % 4) * 65536 :
+				    shape == 4 ? (r % 3 == 0 ? -1 :
+				    (int32_t)(r % 86400 * 30)) : -1;
+				w[i] = v[i];
+			}
+			core_metrics_stats32(v, n, &hist, &a);
+			core_metrics_stats(w, n, &b);
+			assert_int_equal(a.count, b.count);
+			assert_int_equal(a.median, b.median);
+			assert_int_equal(a.p90, b.p90);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -536,6 +576,7 @@ main(void)
 		cmocka_unit_test(test_pct_large),
 		cmocka_unit_test(test_pct_random),
 		cmocka_unit_test(test_pct_big),
+		cmocka_unit_test(test_stats32),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
