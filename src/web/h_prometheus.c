@@ -19,10 +19,6 @@
 #include "util/log.h"
 #include "web.h"
 
-/* server.c (web.h is to carry both) */
-void	web_prom_escape(struct buf *, const char *);
-int	web_http_metrics(struct buf *);
-
 #define PROM_TYPE	"text/plain; version=0.0.4; charset=utf-8"
 #define PROM_MAX	(4u * 1024 * 1024)
 

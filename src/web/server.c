@@ -109,10 +109,6 @@ stats_add(const struct req *r, const struct timespec *t0)
 	atomic_fetch_add_explicit(&st->sum_ns, ns, memory_order_relaxed);
 }
 
-/* Declared again in h_prometheus.c (web.h is to carry both). */
-void	web_prom_escape(struct buf *, const char *);
-int	web_http_metrics(struct buf *);
-
 /* A label value with \, " and newline escaped (text format 0.0.4). */
 void
 web_prom_escape(struct buf *b, const char *s)

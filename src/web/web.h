@@ -219,6 +219,10 @@ int	web_h_case_postmortem_post(struct req *);
 int	web_h_api_postmortem_get(struct req *);
 int	web_h_api_postmortem_put(struct req *);
 int	web_h_prometheus(struct req *);		/* h_prometheus.c */
+/* The request counters and latency histograms per route, in the
+ * Prometheus text format (server.c); a label value escaped for it. */
+int	web_http_metrics(struct buf *);
+void	web_prom_escape(struct buf *, const char *);
 int	web_h_metrics_dashboard(struct req *);	/* h_metrics.c */
 int	web_h_metrics_csv(struct req *);
 int	web_h_api_turnaround(struct req *);
