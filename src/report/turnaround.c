@@ -141,6 +141,31 @@ days(int64_t seconds)
 	return json_real((double)((seconds * 10 + 43200) / 86400) / 10.0);
 }
 
+/* A duration for people: "under a minute", "40 min", "2.4 h",
+ * "3.5 d"; "–" when not reached. */
+static json_t *
+human(int64_t sec)
+{
+	long long t;
+	char b[32];
+
+	if (sec < 0)
+		return json_string("\xe2\x80\x93");
+	if (sec < 60)
+		return json_string("under a minute");
+	/* rounded like the days of the API: to the nearest tenth */
+	if (sec < 3600)
+		snprintf(b, sizeof(b), "%lld min", (long long)((sec + 30) / 60));
+	else if (sec < 86400 - 180) {
+		t = (sec * 10 + 1800) / 3600;
+		snprintf(b, sizeof(b), "%lld.%lld h", t / 10, t % 10);
+	} else {
+		t = (sec * 10 + 43200) / 86400;
+		snprintf(b, sizeof(b), "%lld.%lld d", t / 10, t % 10);
+	}
+	return json_string(b);
+}
+
 /* n / d to two decimals (0 when d is 0): 0.07, not 0.0706137... */
 static double
 ratio(uint64_t n, uint64_t d)
@@ -166,6 +191,8 @@ stats_json(int m, const struct core_metrics_stats *st)
 	json_object_set_new(o, "p90_seconds", json_integer(st->p90));
 	json_object_set_new(o, "median_days", days(st->median));
 	json_object_set_new(o, "p90_days", days(st->p90));
+	json_object_set_new(o, "median_text", human(st->median));
+	json_object_set_new(o, "p90_text", human(st->p90));
 	return o;
 }
 
@@ -415,6 +442,67 @@ sla_json(struct store *st, const struct tat_query *q)
 	return o;
 }
 
+/* The element of array arr whose member field is the string key, or
+ * NULL. */
+static const json_t *
+find_by(const json_t *arr, const char *field, const char *key)
+{
+	const json_t *v;
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < json_array_size(arr); i++) {
+		v = json_array_get(arr, i);
+		s = json_string_value(json_object_get(v, field));
+		if (s != NULL && strcmp(s, key) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+/* The web form against e-mail in one sentence's worth of figures:
+ * "comparison": {web: {triage, total, share_with_rounds}, email: ...}
+ * when the period has cases of both channels. */
+static void
+comparison(json_t *model)
+{
+	static const char *const ch[2] = { "web", "email" };
+	const json_t *g, *c;
+	json_t *o = json_object(), *e;
+	size_t k, found = 0;
+	double share;
+
+	if (o == NULL)
+		return;
+	for (k = 0; k < 2; k++) {
+		g = find_by(json_object_get(json_object_get(model, "groups"),
+		    "channel"), "key", ch[k]);
+		c = find_by(json_object_get(model, "clarifications"),
+		    "channel", ch[k]);
+		if (g == NULL || c == NULL)
+			continue;
+		share = json_integer_value(json_object_get(c, "cases")) > 0 ?
+		    (double)json_integer_value(json_object_get(c,
+		    "cases_with_rounds")) / (double)json_integer_value(
+		    json_object_get(c, "cases")) : 0.0;
+		e = json_pack("{s:O, s:O, s:f}",
+		    "triage", json_object_get(json_array_get(json_object_get(g,
+		    "phases"), METRICS_TRIAGE), "median_text"),
+		    "total", json_object_get(json_object_get(g, "total"),
+		    "median_text"),
+		    "share_with_rounds", (double)(long)(share * 1000 + 0.5) /
+		    10);
+		if (e != NULL) {
+			json_object_set_new(o, ch[k], e);
+			found++;
+		}
+	}
+	if (found == 2)
+		json_object_set_new(model, "comparison", o);
+	else
+		json_decref(o);
+}
+
 int
 report_turnaround(struct store *st, const struct tat_query *q, json_t **out)
 {
@@ -504,6 +592,7 @@ report_turnaround(struct store *st, const struct tat_query *q, json_t **out)
 		free(with);
 		json_object_set_new(model, "clarifications", per);
 	}
+	comparison(model);
 	if ((sla = sla_json(st, q)) == NULL)
 		goto done;
 	json_object_set_new(model, "sla", sla);
