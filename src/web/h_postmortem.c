@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/cwe.h"
+#include "core/metrics.h"
 #include "core/postmortem.h"
 #include "util/log.h"
 #include "parse.h"
@@ -120,25 +121,32 @@ static const char *const how_found_hints[] = {
 	"incident response", "bug bounty",
 };
 
-/* Re-issued: the patch went back to fixing after testing began. */
+/* Re-issued: the patch went back to fixing after testing began, by the
+ * one definition the turnaround figures use (core/metrics.h). */
 static int
 was_reissued(struct req *r, const struct store_case *c)
 {
+	struct core_metrics_transition *tr;
+	struct core_metrics_case m;
 	struct store_event *ev;
-	size_t n, i;
+	size_t n, i, k = 0;
+	int f, t;
 
 	if (store_case_events(r->app->store, c->id, &r->arena, &ev, &n) !=
-	    STORE_OK)
+	    STORE_OK || (tr = util_arena_alloc(&r->arena,
+	    (n ? n : 1) * sizeof(*tr))) == NULL)
 		return 0;
-	for (i = 0; i < n; i++)
-		if (strcmp(ev[i].kind, "transition") == 0 &&
-		    strcmp(ev[i].to_state, "fixing") == 0 &&
-		    (strcmp(ev[i].from_state, "testing") == 0 ||
-		    strcmp(ev[i].from_state, "verifying") == 0 ||
-		    strcmp(ev[i].from_state, "ready") == 0 ||
-		    strcmp(ev[i].from_state, "scheduled") == 0))
-			return 1;
-	return 0;
+	for (i = 0; i < n; i++) {
+		if (strcmp(ev[i].kind, "transition") != 0 ||
+		    (f = core_state_parse(ev[i].from_state)) < 0 ||
+		    (t = core_state_parse(ev[i].to_state)) < 0)
+			continue;
+		tr[k].at = ev[i].at;
+		tr[k].from = (enum core_state)f;
+		tr[k++].to = (enum core_state)t;
+	}
+	core_metrics_case(c->created_at, 0, k ? tr : NULL, k, &m);
+	return m.reissued > 0;
 }
 
 json_t *

@@ -1165,6 +1165,23 @@ def released_case(key, released_at, closed=False, **kw):
     return add_cases([spec])[key]
 
 
+def test_postmortem_form_prefill():
+    """The case page pre-fills "patch re-issued" from the history: yes
+    when testing went back to fixing, no otherwise."""
+    setup_accounts()
+    steps = released_steps(10 * DAY)
+    again = (steps[:4] + [(int(3.5 * DAY), "testing", "fixing"),
+                          (int(3.7 * DAY), "fixing", "testing")] + steps[4:])
+    _, plain = released_case("PF1", utc(2024, 10, 10))
+    _, twice = released_case("PF2", utc(2024, 10, 11), steps=again)
+    for tid, want in ((plain, "no"), (twice, "yes")):
+        r = call("analyst", "/cases/%s" % tid)
+        eq(r.status, 200, "case page of %s" % tid)
+        m = re.search(r'name="reissued" value="(yes|no)" checked', r.text)
+        check(m is not None, "a re-issued answer is checked on %s" % tid)
+        eq(m.group(1), want, "re-issued pre-filled for %s" % tid)
+
+
 def test_postmortem_required_to_close():
     setup_accounts()
     cid, tid = released_case("PM1", utc(2024, 9, 10))
@@ -1639,7 +1656,8 @@ FIRST = [  # the handcrafted database
     "test_channel_comparison", "test_sla_lists",
     "test_csv_matches_json", "test_changes_show_in_next_read",
     "test_bad_input", "test_presets", "test_anonymous_refused",
-    "test_csv_injection_products", "test_postmortem_required_to_close",
+    "test_csv_injection_products", "test_postmortem_form_prefill",
+    "test_postmortem_required_to_close",
     "test_training_counts", "test_training_anonymised", "test_training_cli",
     "test_cli_bad_usage", "test_training_csv_injection",
     # these showed defects of src/, since fixed (see their doc strings)
