@@ -67,6 +67,22 @@ web_period_default(time_t now, time_t *from, time_t *to, const char **preset)
 	report_preset_range(PERIOD_LAST_QUARTER, now, from, to);
 }
 
+void
+web_period_ctx(struct req *r, json_t *ctx, const char *path,
+    const char *preset, const char *csv, const char *api)
+{
+	const json_t *m = json_object_get(ctx, "m");
+	const char *from = json_string_value(json_object_get(m, "from")),
+	    *to = json_string_value(json_object_get(m, "to"));
+
+	json_object_set_new(ctx, "periods", web_period_links(r, path,
+	    preset));
+	json_object_set_new(ctx, "csv_href", json_string(util_arena_printf(
+	    &r->arena, "%sfrom=%s&to=%s", csv, from, to)));
+	json_object_set_new(ctx, "api_href", json_string(util_arena_printf(
+	    &r->arena, "%sfrom=%s&to=%s", api, from, to)));
+}
+
 json_t *
 web_period_links(struct req *r, const char *path, const char *current)
 {
@@ -197,15 +213,7 @@ web_h_metrics_dashboard(struct req *r)
 		return web_reply_error(r, WE_INTERNAL, NULL, NULL);
 	}
 	json_object_set_new(ctx, "m", m);
-	json_object_set_new(ctx, "periods", web_period_links(r,
-	    "/metrics/dashboard", preset));
-	json_object_set_new(ctx, "csv_href", json_string(util_arena_printf(
-	    &r->arena, "/metrics/turnaround.csv?from=%s&to=%s",
-	    json_string_value(json_object_get(m, "from")),
-	    json_string_value(json_object_get(m, "to")))));
-	json_object_set_new(ctx, "api_href", json_string(util_arena_printf(
-	    &r->arena, "/api/v1/metrics/turnaround?from=%s&to=%s",
-	    json_string_value(json_object_get(m, "from")),
-	    json_string_value(json_object_get(m, "to")))));
+	web_period_ctx(r, ctx, "/metrics/dashboard", preset,
+	    "/metrics/turnaround.csv?", "/api/v1/metrics/turnaround?");
 	return web_reply_page(r, 200, "metrics", ctx);
 }

@@ -83,15 +83,7 @@ web_h_training(struct req *r)
 	}
 	json_object_set_new(ctx, "m", m);
 	json_object_set_new(ctx, "links", json_true());
-	json_object_set_new(ctx, "periods", web_period_links(r, "/training",
-	    preset));
-	json_object_set_new(ctx, "csv_href", json_string(util_arena_printf(
-	    &r->arena, "/training?format=csv&from=%s&to=%s",
-	    json_string_value(json_object_get(m, "from")),
-	    json_string_value(json_object_get(m, "to")))));
-	json_object_set_new(ctx, "api_href", json_string(util_arena_printf(
-	    &r->arena, "/api/v1/training?from=%s&to=%s",
-	    json_string_value(json_object_get(m, "from")),
-	    json_string_value(json_object_get(m, "to")))));
+	web_period_ctx(r, ctx, "/training", preset, "/training?format=csv&",
+	    "/api/v1/training?");
 	return web_reply_page(r, 200, "training", ctx);
 }

@@ -236,6 +236,10 @@ int	web_period(struct req *, time_t now, time_t *from, time_t *to,
 /* The default period (the last full quarter). */
 void	web_period_default(time_t now, time_t *from, time_t *to,
 	    const char **preset);
+/* The period links, the CSV and JSON links (prefixes ending in ? or &,
+ * given from= and to= of ctx's model "m") of a report page. */
+void	web_period_ctx(struct req *, json_t *ctx, const char *path,
+	    const char *preset, const char *csv, const char *api);
 /* Links to the preset periods of the page at path. */
 json_t	*web_period_links(struct req *, const char *path,
 	    const char *current);

@@ -4683,45 +4683,44 @@ sq_postmortem_scan(void *p, time_t from, time_t to,
 	return rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
 }
 
+/* Post-mortems released in [from, to), newest first, at most limit:
+ * those of one CWE (Q_PM_EXAMPLES, cwe given) or the regressions and
+ * re-issued patches (Q_PM_EMBARRASSING, cwe NULL). */
 static int
-sq_postmortem_examples(void *p, const char *cwe, time_t from, time_t to,
+pm_list(struct sq *s, enum q q, const char *cwe, time_t from, time_t to,
     int limit, struct arena *ar, struct store_postmortem **out, size_t *n)
 {
-	struct sq *s = p;
 	struct conn *c;
 	sqlite3_stmt *st;
-	int rc;
+	int i = 1, rc;
 
 	if ((c = acquire(s)) == NULL)
 		return STORE_ERR;
-	st = stmt(c, Q_PM_EXAMPLES);
-	bind_text(st, 1, cwe);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)from);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)to);
-	sqlite3_bind_int(st, 4, limit);
+	st = stmt(c, q);
+	if (cwe != NULL)
+		bind_text(st, i++, cwe);
+	sqlite3_bind_int64(st, i++, (sqlite3_int64)from);
+	sqlite3_bind_int64(st, i++, (sqlite3_int64)to);
+	sqlite3_bind_int(st, i, limit);
 	rc = rows_into(st, ar, (void **)out, n, sizeof(**out), pm_row);
 	release(s, c);
 	return rc;
 }
 
 static int
+sq_postmortem_examples(void *p, const char *cwe, time_t from, time_t to,
+    int limit, struct arena *ar, struct store_postmortem **out, size_t *n)
+{
+	return pm_list(p, Q_PM_EXAMPLES, cwe ? cwe : "", from, to, limit, ar,
+	    out, n);
+}
+
+static int
 sq_postmortem_embarrassing(void *p, time_t from, time_t to, int limit,
     struct arena *ar, struct store_postmortem **out, size_t *n)
 {
-	struct sq *s = p;
-	struct conn *c;
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((c = acquire(s)) == NULL)
-		return STORE_ERR;
-	st = stmt(c, Q_PM_EMBARRASSING);
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
-	sqlite3_bind_int(st, 3, limit);
-	rc = rows_into(st, ar, (void **)out, n, sizeof(**out), pm_row);
-	release(s, c);
-	return rc;
+	return pm_list(p, Q_PM_EMBARRASSING, NULL, from, to, limit, ar, out,
+	    n);
 }
 
 /* case_metrics.figures: the six phases, the total and the researcher's
