@@ -19,24 +19,13 @@
 // provoke on purpose, an uncaught page error, a CSP violation
 // ('securitypolicyviolation'), a JavaScript dialog or any HTTP response
 // >= 500.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import { PASSWORD, dbFile, server, serverLog, useVigil, run, vigil, addUser, createToken,
+  expectStatus, newPage, screenshot, submit, signIn, apiRequest } from './harness.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const VIGIL = process.env.VIGIL ? path.resolve(process.env.VIGIL) : '';
-const SHOTS = process.env.E2E_SCREENSHOTS || '';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
-  '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
-const STEP_TIMEOUT = 15_000;	// ms, any single wait (the pages read 1500 cases)
 const HISTORY = 1500;		// generated cases
-const PASSWORD = 'correct horse battery staple 42';
 const RM = { email: 'rm@example.org', name: 'Rhea Release', role: 'release_manager' };
 // The seven phases of the dashboard, in order (src/report/turnaround.c).
 const PHASES = ['ack', 'triage', 'fix', 'test', 'verify', 'release', 'total'];
@@ -46,136 +35,14 @@ const CSV_HEADER = 'group_by,group,phase,cases,median_seconds,p90_seconds,' +
 const NUMBER = /^\d+(\.\d+)?$/;
 const PERCENT = /^\d+(\.\d+)?%$/;
 
-let tmp = '';
-let dbFile = '';
-let db = '';
-let env = {};
-let server = null;		// the `vigil serve` child process
-let serverLog = '';		// its stdout + stderr, shown when something fails
-let origin = '';		// http://127.0.0.1:PORT
-let browser = null;
 let ctx = null;			// the release manager's signed-in browser context
 let token = '';			// the release manager's API token
 
 // ---- helpers ---------------------------------------------------------------
 
-function run(file, args, opts = {}) {
-  const { input, ...rest } = opts;
-  return new Promise((resolve, reject) => {
-    const child = execFile(file, args, { timeout: 60_000, ...rest }, (err, stdout, stderr) => {
-      if (err) {
-        err.message += `\nstdout:\n${stdout}\nstderr:\n${stderr}`;
-        reject(err);
-      } else {
-        resolve(stdout);
-      }
-    });
-    if (input !== undefined)
-      child.stdin.end(input);
-  });
-}
-
 // One value from the database (read-only).
 async function sqlValue(query) {
   return (await run('sqlite3', ['-readonly', '-cmd', '.timeout 5000', dbFile, query])).trim();
-}
-
-// Resolves with the port once the server prints "listening on ADDR:PORT".
-function waitListening(child) {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => fail(new Error(
-      'vigil serve did not print "listening on" within 15 s')), 15_000);
-    function fail(err) {
-      clearTimeout(timer);
-      reject(new Error(`${err.message}\nserver output:\n${serverLog}`));
-    }
-    child.stdout.on('data', (d) => {
-      buf += d;
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(buf);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('error', fail);
-    child.once('exit', (code, sig) => fail(new Error(
-      `vigil serve exited early (code ${code}, signal ${sig})`)));
-  });
-}
-
-// An expected error status of the main document (Chromium logs "Failed to
-// load resource: ... status of NNN" for it) at a given path.
-function expectStatus(status, pathname) {
-  return (m) => new RegExp(`status of ${status}\\b`).test(m.text()) &&
-    new URL(m.location().url).pathname === pathname;
-}
-
-// Watches a page for everything a scenario must not see.
-function watch(page, { allow = () => false } = {}) {
-  const problems = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !allow(msg))
-      problems.push(`console error: ${msg.text()} (at ${page.url()})`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('dialog', (d) => {
-    problems.push(`unexpected ${d.type()} dialog: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
-  page.on('response', (res) => {
-    if (res.status() >= 500)
-      problems.push(`HTTP ${res.status()} for ${res.request().method()} ${res.url()}`);
-  });
-  page.on('requestfailed', (req) => {
-    const f = req.failure()?.errorText ?? '';
-    if (!/ERR_ABORTED/.test(f))
-      problems.push(`request failed: ${req.method()} ${req.url()}: ${f}`);
-  });
-  page.on('crash', () => problems.push('page crashed'));
-  return {
-    problems,
-    async check() {
-      await page.evaluate(() => 0).catch(() => {});
-      assert.deepEqual(problems, [], `browser problems:\n  ${problems.join('\n  ')}`);
-      assert.doesNotMatch(serverLog, /runtime error:|AddressSanitizer|\[(err|crit)\]/,
-        `the server reported a problem:\n${serverLog}`);
-    },
-  };
-}
-
-// A fresh context whose pages report CSP violations to their watcher.
-async function newContext(opts = {}) {
-  const c = await browser.newContext({ ...opts, baseURL: origin, acceptDownloads: true });
-  c.setDefaultTimeout(STEP_TIMEOUT);
-  c.setDefaultNavigationTimeout(STEP_TIMEOUT);
-  await c.exposeBinding('__vigilCspViolation', ({ page }, v) => {
-    page.__problems?.push(`CSP violation: ${v.directive} blocked ` +
-      `${v.blocked || '(inline)'} in ${v.source}:${v.line} (at ${v.url})`);
-  });
-  await c.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__vigilCspViolation({ directive: e.violatedDirective,
-        blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber,
-        url: document.location.href });
-    });
-  });
-  return c;
-}
-
-async function newPage(c, opts) {
-  const page = await c.newPage();
-  const w = watch(page, opts);
-  page.__problems = w.problems;
-  return { page, w };
-}
-
-async function screenshot(page, name) {
-  if (!SHOTS)
-    return;
-  await mkdir(SHOTS, { recursive: true });
-  await page.evaluate(() => window.scrollTo(0, 0)).catch(() => {});
-  await page.screenshot({ path: path.join(SHOTS, `metrics-${name}.png`), fullPage: true });
 }
 
 // Opens pathname as the release manager in a new watched page (200).
@@ -194,18 +61,6 @@ async function finish(page, w, shot) {
   await page.close();
 }
 
-// Clicks a submit button (within `scope`) and returns the response of the
-// POST it sends to `action`.
-async function submit(page, scope, buttonName, action) {
-  const [res] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' &&
-      new URL(r.url()).pathname === action && r.request().isNavigationRequest()),
-    scope.getByRole('button', { name: buttonName, exact: true }).click(),
-  ]);
-  await page.waitForLoadState('domcontentloaded');
-  return res;
-}
-
 // Follows a link or a GET form's button and waits for the page it loads.
 async function follow(page, locator) {
   const [res] = await Promise.all([
@@ -217,17 +72,8 @@ async function follow(page, locator) {
   return res;
 }
 
-async function api(method, pathname, body) {
-  const res = await fetch(origin + pathname, {
-    method,
-    headers: { Authorization: `Bearer ${token}`,
-      ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json, text };
+function api(method, pathname, body) {
+  return apiRequest(token, method, pathname, body);
 }
 
 async function apiOk(method, pathname, want = 200) {
@@ -293,56 +139,21 @@ function scenario(name, fn) {
 
 // ---- server and browser ------------------------------------------------------
 
-before(async () => {
-  assert.ok(VIGIL, 'set VIGIL to the path of the vigil binary, e.g. ' +
-    'VIGIL=build/vigil node --test tests/e2e/');
-  tmp = await mkdtemp(path.join(tmpdir(), 'vigil-e2e-metrics-'));
-  dbFile = path.join(tmp, 'e2e.db');
-  db = `sqlite:${dbFile}`;
-  env = { ...process.env, ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? 'detect_leaks=0' };
-
-  await run(VIGIL, ['--db', db, 'migrate'], { cwd: REPO, env });
-  const out = await run(VIGIL, ['--db', db, 'demo', '--history', String(HISTORY)],
-    { cwd: REPO, env });
-  assert.match(out, new RegExp(`history: ${HISTORY} cases`), `vigil demo --history:\n${out}`);
-  await run(VIGIL, ['--db', db, 'user', 'add', '--email', RM.email, '--name', RM.name,
-    '--role', RM.role, '--password-stdin'], { cwd: REPO, env, input: `${PASSWORD}\n` });
-  token = (await run(VIGIL, ['--db', db, 'token', 'create', '--user', RM.email,
-    '--name', 'e2e'], { cwd: REPO, env })).trim().split(/\s+/).pop();
-
-  server = spawn(VIGIL, ['--db', db, 'serve', '--listen', '127.0.0.1:0'],
-    { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout.setEncoding('utf8');
-  server.stderr.setEncoding('utf8');
-  server.stdout.on('data', (d) => { serverLog += d; });
-  server.stderr.on('data', (d) => { serverLog += d; });
-  const port = await waitListening(server);
-  origin = `http://127.0.0.1:${port}`;
-
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS, timeout: 20_000 });
-  ctx = await newContext();
-  const { page, w } = await newPage(ctx);
-  await page.goto('/login');
-  await page.fill('#login-email', RM.email);
-  await page.fill('#login-password', PASSWORD);
-  const res = await submit(page, page, 'Sign in', '/login');
-  assert.equal(res.status(), 303, 'the release manager signs in');
-  await w.check();
-  await page.close();
-});
-
-after(async () => {
-  await browser?.close().catch(() => {});
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    const t = setTimeout(() => server.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(t);
-  }
-  if (tmp)
-    await rm(tmp, { recursive: true, force: true });
+useVigil({
+  name: 'metrics',
+  stepTimeout: 15_000,		// ms, any single wait (the pages read 1500 cases)
+  commandTimeout: 60_000,	// ms, a command (vigil demo --history 1500, say)
+  contextOptions: { acceptDownloads: true },
+  async seed() {
+    await vigil(['migrate']);
+    const out = await vigil(['demo', '--history', String(HISTORY)]);
+    assert.match(out, new RegExp(`history: ${HISTORY} cases`), `vigil demo --history:\n${out}`);
+    await addUser(RM, PASSWORD);
+    token = await createToken(RM.email);
+  },
+  async ready() {
+    ctx = await signIn(RM.email, PASSWORD, 'the release manager');
+  },
 });
 
 // ---- scenarios ---------------------------------------------------------------

@@ -11,31 +11,15 @@
 // stops it at the end.  Every scenario fails on a browser console error, an
 // uncaught page error, a CSP violation, a JavaScript dialog or any HTTP
 // response >= 500.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { origin, useVigil, vigil, newContext, newPage, screenshot,
+  submit as submitIn } from './harness.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const VIGIL = process.env.VIGIL ? path.resolve(process.env.VIGIL) : '';
-const SHOTS = process.env.E2E_SCREENSHOTS || '';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
-  '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
 const TOP_TIER = 'With proof of concept and root cause';
 const TIER_LABELS = ['Incomplete', 'Basic', 'Reproducible',
   'With proof of concept', TOP_TIER];
-const STEP_TIMEOUT = 10_000;	// ms, any single wait
 
-let tmp = '';
-let server = null;		// the `vigil serve` child process
-let serverLog = '';		// its stdout + stderr, shown when something fails
-let origin = '';		// http://127.0.0.1:PORT
-let browser = null;
 let researcher = null;		// the context of scenarios 2 and 3
 let demoIds = [];		// tracking ids `vigil demo` created
 let lastSeq = 0;		// sequence number of the newest case
@@ -43,133 +27,15 @@ let created = null;		// { trackingId } of the case of scenario 2
 
 // ---- helpers ---------------------------------------------------------------
 
-function run(file, args, opts) {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: 20_000, ...opts }, (err, stdout, stderr) => {
-      if (err) {
-        err.message += `\nstdout:\n${stdout}\nstderr:\n${stderr}`;
-        reject(err);
-      } else {
-        resolve(stdout);
-      }
-    });
-  });
-}
-
-// Resolves with the port once the server prints "listening on ADDR:PORT".
-function waitListening(child) {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => fail(new Error(
-      'vigil serve did not print "listening on" within 15 s')), 15_000);
-    function fail(err) {
-      clearTimeout(timer);
-      reject(new Error(`${err.message}\nserver output:\n${serverLog}`));
-    }
-    child.stdout.on('data', (d) => {
-      buf += d;
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(buf);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('error', fail);
-    child.once('exit', (code, sig) => fail(new Error(
-      `vigil serve exited early (code ${code}, signal ${sig})`)));
-  });
-}
-
 function seqOf(trackingId) {
   const m = /^[A-Z]+-\d{4}-(\d{4,})$/.exec(trackingId);
   assert.ok(m, `not a tracking id: ${trackingId}`);
   return Number(m[1]);
 }
 
-// Watches a page for everything a scenario must not see.  allow(msg) may
-// excuse a console error the scenario itself provokes: Chromium logs "Failed
-// to load resource: ... status of 4xx" for a main document answered with an
-// error status the scenario expects.
-function watch(page, { allow = () => false } = {}) {
-  const problems = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !allow(msg))
-      problems.push(`console error: ${msg.text()} (at ${page.url()})`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('dialog', (d) => {
-    problems.push(`unexpected ${d.type()} dialog: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
-  page.on('response', (res) => {
-    if (res.status() >= 500)
-      problems.push(`HTTP ${res.status()} for ${res.request().method()} ${res.url()}`);
-  });
-  page.on('requestfailed', (req) => {
-    // The form page's script may still be fetching /assess when the form
-    // navigates away; a request aborted that way is not a server problem.
-    const f = req.failure()?.errorText ?? '';
-    if (!/ERR_ABORTED/.test(f))
-      problems.push(`request failed: ${req.method()} ${req.url()}: ${f}`);
-  });
-  page.on('crash', () => problems.push('page crashed'));
-  return {
-    problems,
-    async check() {
-      // Flush CSP reports that are still in flight from the page.
-      await page.evaluate(() => 0).catch(() => {});
-      assert.deepEqual(problems, [], `browser problems:\n  ${problems.join('\n  ')}`);
-      assert.doesNotMatch(serverLog, /runtime error:|AddressSanitizer|vigil\[error\]/,
-        `the server reported a problem:\n${serverLog}`);
-    },
-  };
-}
-
-// A fresh context whose pages report CSP violations to `problems` of the
-// page's watcher (set through page.__problems).
-async function newContext(opts = {}) {
-  const ctx = await browser.newContext({ ...opts, baseURL: origin });
-  ctx.setDefaultTimeout(STEP_TIMEOUT);
-  ctx.setDefaultNavigationTimeout(STEP_TIMEOUT);
-  await ctx.exposeBinding('__vigilCspViolation', ({ page }, v) => {
-    page.__problems?.push(`CSP violation: ${v.directive} blocked ` +
-      `${v.blocked || '(inline)'} in ${v.source}:${v.line} (at ${v.url})`);
-  });
-  await ctx.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__vigilCspViolation({ directive: e.violatedDirective,
-        blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber,
-        url: document.location.href });
-    });
-  });
-  return ctx;
-}
-
-async function newPage(ctx, opts) {
-  const page = await ctx.newPage();
-  const w = watch(page, opts);
-  page.__problems = w.problems;
-  return { page, w };
-}
-
-async function screenshot(page, name) {
-  if (!SHOTS)
-    return;
-  await mkdir(SHOTS, { recursive: true });
-  // The side column is sticky: scroll to the top so it is drawn in place.
-  await page.evaluate(() => window.scrollTo(0, 0)).catch(() => {});
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
 // Clicks a submit button and returns the response of the POST it sends.
-async function submit(page, buttonName, action) {
-  const [res] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' &&
-      new URL(r.url()).pathname === action && r.request().isNavigationRequest()),
-    page.getByRole('button', { name: buttonName, exact: true }).click(),
-  ]);
-  await page.waitForLoadState('domcontentloaded');
-  return res;
+function submit(page, buttonName, action) {
+  return submitIn(page, page, buttonName, action);
 }
 
 async function value(page, sel) {
@@ -178,43 +44,19 @@ async function value(page, sel) {
 
 // ---- server and browser ------------------------------------------------------
 
-before(async () => {
-  assert.ok(VIGIL, 'set VIGIL to the path of the vigil binary, e.g. ' +
-    'VIGIL=build/vigil node --test tests/e2e/');
-  tmp = await mkdtemp(path.join(tmpdir(), 'vigil-e2e-'));
-  const db = `sqlite:${path.join(tmp, 'e2e.db')}`;
-  const env = { ...process.env, ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? 'detect_leaks=0' };
-
-  const demo = await run(VIGIL, ['--db', db, 'demo'], { cwd: REPO, env });
-  demoIds = [...demo.matchAll(/demo case ([A-Z]+-\d{4}-\d+):/g)].map((m) => m[1]);
-  assert.ok(demoIds.length > 0, `vigil demo created no case:\n${demo}`);
-  lastSeq = Math.max(...demoIds.map(seqOf));
-
-  server = spawn(VIGIL, ['--db', db, 'serve', '--listen', '127.0.0.1:0'],
-    { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout.setEncoding('utf8');
-  server.stderr.setEncoding('utf8');
-  server.stdout.on('data', (d) => { serverLog += d; });
-  server.stderr.on('data', (d) => { serverLog += d; });
-  const port = await waitListening(server);
-  origin = `http://127.0.0.1:${port}`;
-
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS, timeout: 20_000 });
-  researcher = await newContext();
-});
-
-after(async () => {
-  await browser?.close().catch(() => {});
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    const t = setTimeout(() => server.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(t);
-  }
-  if (tmp)
-    await rm(tmp, { recursive: true, force: true });
+useVigil({
+  name: '',			// vigil-e2e-XXXXXX, screenshots 1-form-with-errors.png, ...
+  // The server's error lines as src/util/log.c prints them.
+  serverProblems: /runtime error:|AddressSanitizer|vigil\[error\]/,
+  async seed() {
+    const demo = await vigil(['demo']);
+    demoIds = [...demo.matchAll(/demo case ([A-Z]+-\d{4}-\d+):/g)].map((m) => m[1]);
+    assert.ok(demoIds.length > 0, `vigil demo created no case:\n${demo}`);
+    lastSeq = Math.max(...demoIds.map(seqOf));
+  },
+  async ready() {
+    researcher = await newContext();
+  },
 });
 
 // ---- scenarios ---------------------------------------------------------------

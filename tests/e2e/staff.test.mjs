@@ -13,162 +13,18 @@
 // it at the end.  Every scenario fails on a browser console error it did not
 // provoke on purpose, an uncaught page error, a CSP violation, a JavaScript
 // dialog or any HTTP response >= 500.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { useVigil, vigil, addUser, expectStatus, newContext, newPage, screenshot,
+  submit } from './harness.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const VIGIL = process.env.VIGIL ? path.resolve(process.env.VIGIL) : '';
-const SHOTS = process.env.E2E_SCREENSHOTS || '';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
-  '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
-const STEP_TIMEOUT = 10_000;	// ms, any single wait
 const ANALYST = { email: 'ana@example.org', name: 'Ana Analyst',
   password: 'correct horse battery staple 42' };
 
-let tmp = '';
-let db = '';
-let env = {};
-let server = null;		// the `vigil serve` child process
-let serverLog = '';		// its stdout + stderr, shown when something fails
-let origin = '';		// http://127.0.0.1:PORT
-let browser = null;
 let analyst = null;		// the signed-in analyst's browser context
 let demoIds = [];		// tracking ids `vigil demo` created
 
 // ---- helpers ---------------------------------------------------------------
-
-function run(file, args, opts = {}) {
-  const { input, ...rest } = opts;
-  return new Promise((resolve, reject) => {
-    const child = execFile(file, args, { timeout: 20_000, ...rest }, (err, stdout, stderr) => {
-      if (err) {
-        err.message += `\nstdout:\n${stdout}\nstderr:\n${stderr}`;
-        reject(err);
-      } else {
-        resolve(stdout);
-      }
-    });
-    if (input !== undefined)
-      child.stdin.end(input);
-  });
-}
-
-// Resolves with the port once the server prints "listening on ADDR:PORT".
-function waitListening(child) {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => fail(new Error(
-      'vigil serve did not print "listening on" within 15 s')), 15_000);
-    function fail(err) {
-      clearTimeout(timer);
-      reject(new Error(`${err.message}\nserver output:\n${serverLog}`));
-    }
-    child.stdout.on('data', (d) => {
-      buf += d;
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(buf);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('error', fail);
-    child.once('exit', (code, sig) => fail(new Error(
-      `vigil serve exited early (code ${code}, signal ${sig})`)));
-  });
-}
-
-// An expected error status of the main document (Chromium logs "Failed to
-// load resource: ... status of NNN" for it) at a given path.
-function expectStatus(status, pathname) {
-  return (m) => new RegExp(`status of ${status}\\b`).test(m.text()) &&
-    new URL(m.location().url).pathname === pathname;
-}
-
-// Watches a page for everything a scenario must not see.
-function watch(page, { allow = () => false } = {}) {
-  const problems = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !allow(msg))
-      problems.push(`console error: ${msg.text()} (at ${page.url()})`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('dialog', (d) => {
-    problems.push(`unexpected ${d.type()} dialog: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
-  page.on('response', (res) => {
-    if (res.status() >= 500)
-      problems.push(`HTTP ${res.status()} for ${res.request().method()} ${res.url()}`);
-  });
-  page.on('requestfailed', (req) => {
-    const f = req.failure()?.errorText ?? '';
-    if (!/ERR_ABORTED/.test(f))
-      problems.push(`request failed: ${req.method()} ${req.url()}: ${f}`);
-  });
-  page.on('crash', () => problems.push('page crashed'));
-  return {
-    problems,
-    async check() {
-      await page.evaluate(() => 0).catch(() => {});
-      assert.deepEqual(problems, [], `browser problems:\n  ${problems.join('\n  ')}`);
-      assert.doesNotMatch(serverLog, /runtime error:|AddressSanitizer|\[(err|crit)\]/,
-        `the server reported a problem:\n${serverLog}`);
-    },
-  };
-}
-
-// A fresh context whose pages report CSP violations to their watcher.
-async function newContext(opts = {}) {
-  const ctx = await browser.newContext({ ...opts, baseURL: origin });
-  ctx.setDefaultTimeout(STEP_TIMEOUT);
-  ctx.setDefaultNavigationTimeout(STEP_TIMEOUT);
-  await ctx.exposeBinding('__vigilCspViolation', ({ page }, v) => {
-    page.__problems?.push(`CSP violation: ${v.directive} blocked ` +
-      `${v.blocked || '(inline)'} in ${v.source}:${v.line} (at ${v.url})`);
-  });
-  await ctx.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__vigilCspViolation({ directive: e.violatedDirective,
-        blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber,
-        url: document.location.href });
-    });
-  });
-  return ctx;
-}
-
-async function newPage(ctx, opts) {
-  const page = await ctx.newPage();
-  const w = watch(page, opts);
-  page.__problems = w.problems;
-  return { page, w };
-}
-
-async function screenshot(page, name) {
-  if (!SHOTS)
-    return;
-  await mkdir(SHOTS, { recursive: true });
-  await page.evaluate(() => window.scrollTo(0, 0)).catch(() => {});
-  await page.screenshot({ path: path.join(SHOTS, `staff-${name}.png`), fullPage: true });
-}
-
-// Clicks a submit button (within `scope`, a page or a locator) and returns
-// the response of the POST it sends to `action`.
-async function submit(page, scope, buttonName, action) {
-  const [res] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' &&
-      new URL(r.url()).pathname === action && r.request().isNavigationRequest()),
-    scope.getByRole('button', { name: buttonName, exact: true }).click(),
-  ]);
-  await page.waitForLoadState('domcontentloaded');
-  return res;
-}
 
 // The state labels of the queue's rows.
 async function rowStates(page) {
@@ -177,45 +33,17 @@ async function rowStates(page) {
 
 // ---- server and browser ------------------------------------------------------
 
-before(async () => {
-  assert.ok(VIGIL, 'set VIGIL to the path of the vigil binary, e.g. ' +
-    'VIGIL=build/vigil node --test tests/e2e/');
-  tmp = await mkdtemp(path.join(tmpdir(), 'vigil-e2e-staff-'));
-  db = `sqlite:${path.join(tmp, 'e2e.db')}`;
-  env = { ...process.env, ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? 'detect_leaks=0' };
-
-  const demo = await run(VIGIL, ['--db', db, 'demo'], { cwd: REPO, env });
-  demoIds = [...demo.matchAll(/demo case ([A-Z]+-\d{4}-\d+):/g)].map((m) => m[1]);
-  assert.ok(demoIds.length > 0, `vigil demo created no case:\n${demo}`);
-  await run(VIGIL, ['--db', db, 'user', 'add', '--email', ANALYST.email,
-    '--name', ANALYST.name, '--role', 'analyst', '--password-stdin'],
-  { cwd: REPO, env, input: `${ANALYST.password}\n` });
-
-  server = spawn(VIGIL, ['--db', db, 'serve', '--listen', '127.0.0.1:0'],
-    { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout.setEncoding('utf8');
-  server.stderr.setEncoding('utf8');
-  server.stdout.on('data', (d) => { serverLog += d; });
-  server.stderr.on('data', (d) => { serverLog += d; });
-  const port = await waitListening(server);
-  origin = `http://127.0.0.1:${port}`;
-
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS, timeout: 20_000 });
-  analyst = await newContext();
-});
-
-after(async () => {
-  await browser?.close().catch(() => {});
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    const t = setTimeout(() => server.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(t);
-  }
-  if (tmp)
-    await rm(tmp, { recursive: true, force: true });
+useVigil({
+  name: 'staff',
+  async seed() {
+    const demo = await vigil(['demo']);
+    demoIds = [...demo.matchAll(/demo case ([A-Z]+-\d{4}-\d+):/g)].map((m) => m[1]);
+    assert.ok(demoIds.length > 0, `vigil demo created no case:\n${demo}`);
+    await addUser({ ...ANALYST, role: 'analyst' }, ANALYST.password);
+  },
+  async ready() {
+    analyst = await newContext();
+  },
 });
 
 // ---- scenarios ---------------------------------------------------------------

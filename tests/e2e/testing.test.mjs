@@ -17,40 +17,14 @@
 // server at the end.  Every scenario fails on a browser console error, an
 // uncaught page error, a CSP violation, a JavaScript dialog or any HTTP
 // response >= 500.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { PASSWORD, USERS, PATCH, POC, serverLog, origin, useVigil,
+  demoWithPatchTesting, addUser, createToken, expectStatus, newContext, newPage,
+  screenshot, submit, signIn, apiRequest } from './harness.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const VIGIL = process.env.VIGIL ? path.resolve(process.env.VIGIL) : '';
-const SHOTS = process.env.E2E_SCREENSHOTS || '';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
-  '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
-const STEP_TIMEOUT = 10_000;	// ms, any single wait
 const RUN_TIMEOUT = 90_000;	// ms, the worker's test run (build + suite + PoC)
-const PASSWORD = 'correct horse battery staple 42';
-const USERS = {
-  engineer: { email: 'eng@example.org', name: 'Erin Engineer', role: 'engineer' },
-  tester: { email: 'tess@example.org', name: 'Tess Tester', role: 'tester' },
-  rm: { email: 'rm@example.org', name: 'Rhea Release', role: 'release_manager' },
-  analyst: { email: 'ana@example.org', name: 'Ana Analyst', role: 'analyst' },
-};
-const PATCH = path.join(REPO, 'demo', 'tinyparse', 'patches', 'correct.diff');
-const POC = path.join(REPO, 'demo', 'tinyparse', 'poc', 'long-name.txt');
 
-let tmp = '';
-let db = '';
-let env = {};
-let server = null;		// the `vigil serve` child process
-let serverLog = '';		// its stdout + stderr, shown when something fails
-let origin = '';		// http://127.0.0.1:PORT
-let browser = null;
 const ctxs = {};		// signed-in browser contexts by user key
 let analystToken = '';		// API token of the analyst (setting the case up)
 let tid = '';			// the case's tracking ID
@@ -59,205 +33,24 @@ let runHref = '';		// /runs/<id> of the patch's test run
 
 // ---- helpers ---------------------------------------------------------------
 
-function run(file, args, opts = {}) {
-  const { input, ...rest } = opts;
-  return new Promise((resolve, reject) => {
-    const child = execFile(file, args, { timeout: 20_000, ...rest }, (err, stdout, stderr) => {
-      if (err) {
-        err.message += `\nstdout:\n${stdout}\nstderr:\n${stderr}`;
-        reject(err);
-      } else {
-        resolve(stdout);
-      }
-    });
-    if (input !== undefined)
-      child.stdin.end(input);
-  });
-}
-
-// Resolves with the port once the server prints "listening on ADDR:PORT".
-function waitListening(child) {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => fail(new Error(
-      'vigil serve did not print "listening on" within 15 s')), 15_000);
-    function fail(err) {
-      clearTimeout(timer);
-      reject(new Error(`${err.message}\nserver output:\n${serverLog}`));
-    }
-    child.stdout.on('data', (d) => {
-      buf += d;
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(buf);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('error', fail);
-    child.once('exit', (code, sig) => fail(new Error(
-      `vigil serve exited early (code ${code}, signal ${sig})`)));
-  });
-}
-
-// An expected error status of the main document (Chromium logs "Failed to
-// load resource: ... status of NNN" for it) at a given path.
-function expectStatus(status, pathname) {
-  return (m) => new RegExp(`status of ${status}\\b`).test(m.text()) &&
-    new URL(m.location().url).pathname === pathname;
-}
-
-// Watches a page for everything a scenario must not see.
-function watch(page, { allow = () => false } = {}) {
-  const problems = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !allow(msg))
-      problems.push(`console error: ${msg.text()} (at ${page.url()})`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('dialog', (d) => {
-    problems.push(`unexpected ${d.type()} dialog: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
-  page.on('response', (res) => {
-    if (res.status() >= 500)
-      problems.push(`HTTP ${res.status()} for ${res.request().method()} ${res.url()}`);
-  });
-  page.on('requestfailed', (req) => {
-    const f = req.failure()?.errorText ?? '';
-    if (!/ERR_ABORTED/.test(f))
-      problems.push(`request failed: ${req.method()} ${req.url()}: ${f}`);
-  });
-  page.on('crash', () => problems.push('page crashed'));
-  return {
-    problems,
-    async check() {
-      await page.evaluate(() => 0).catch(() => {});
-      assert.deepEqual(problems, [], `browser problems:\n  ${problems.join('\n  ')}`);
-      assert.doesNotMatch(serverLog, /runtime error:|AddressSanitizer|\[(err|crit)\]/,
-        `the server reported a problem:\n${serverLog}`);
-    },
-  };
-}
-
-// A fresh context whose pages report CSP violations to their watcher.
-async function newContext(opts = {}) {
-  const ctx = await browser.newContext({ ...opts, baseURL: origin });
-  ctx.setDefaultTimeout(STEP_TIMEOUT);
-  ctx.setDefaultNavigationTimeout(STEP_TIMEOUT);
-  await ctx.exposeBinding('__vigilCspViolation', ({ page }, v) => {
-    page.__problems?.push(`CSP violation: ${v.directive} blocked ` +
-      `${v.blocked || '(inline)'} in ${v.source}:${v.line} (at ${v.url})`);
-  });
-  await ctx.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__vigilCspViolation({ directive: e.violatedDirective,
-        blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber,
-        url: document.location.href });
-    });
-  });
-  return ctx;
-}
-
-async function newPage(ctx, opts) {
-  const page = await ctx.newPage();
-  const w = watch(page, opts);
-  page.__problems = w.problems;
-  return { page, w };
-}
-
-async function screenshot(page, name) {
-  if (!SHOTS)
-    return;
-  await mkdir(SHOTS, { recursive: true });
-  await page.evaluate(() => window.scrollTo(0, 0)).catch(() => {});
-  await page.screenshot({ path: path.join(SHOTS, `testing-${name}.png`), fullPage: true });
-}
-
-// Clicks a submit button (within `scope`) and returns the response of the
-// POST it sends to `action`.
-async function submit(page, scope, buttonName, action) {
-  const [res] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' &&
-      new URL(r.url()).pathname === action && r.request().isNavigationRequest()),
-    scope.getByRole('button', { name: buttonName, exact: true }).click(),
-  ]);
-  await page.waitForLoadState('domcontentloaded');
-  return res;
-}
-
-async function api(method, pathname, body, token = analystToken) {
-  const res = await fetch(origin + pathname, {
-    method,
-    headers: { Authorization: `Bearer ${token}`,
-      ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json, text };
-}
-
-async function signIn(key) {
-  const u = USERS[key];
-  const ctx = await newContext();
-  const { page, w } = await newPage(ctx);
-  await page.goto('/login');
-  await page.fill('#login-email', u.email);
-  await page.fill('#login-password', PASSWORD);
-  const res = await submit(page, page, 'Sign in', '/login');
-  assert.equal(res.status(), 303, `${key} signs in`);
-  await w.check();
-  await page.close();
-  ctxs[key] = ctx;
-  return ctx;
+function api(method, pathname, body, token = analystToken) {
+  return apiRequest(token, method, pathname, body);
 }
 
 // ---- server and browser ------------------------------------------------------
 
-before(async () => {
-  assert.ok(VIGIL, 'set VIGIL to the path of the vigil binary, e.g. ' +
-    'VIGIL=build/vigil node --test tests/e2e/');
-  tmp = await mkdtemp(path.join(tmpdir(), 'vigil-e2e-testing-'));
-  db = `sqlite:${path.join(tmp, 'e2e.db')}`;
-  env = { ...process.env, ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? 'detect_leaks=0' };
-
-  const demo = await run(VIGIL, ['--db', db, 'demo'], { cwd: REPO, env });
-  assert.match(demo, /demo patch testing/, `vigil demo set up no patch testing ` +
-    `(is demo/tinyparse there?):\n${demo}`);
-  for (const u of Object.values(USERS))
-    await run(VIGIL, ['--db', db, 'user', 'add', '--email', u.email, '--name', u.name,
-      '--role', u.role, '--password-stdin'], { cwd: REPO, env, input: `${PASSWORD}\n` });
-  const tok = await run(VIGIL, ['--db', db, 'token', 'create', '--user',
-    USERS.analyst.email, '--name', 'e2e'], { cwd: REPO, env });
-  analystToken = tok.trim().split(/\s+/).pop();
-
-  server = spawn(VIGIL, ['--db', db, 'serve', '--listen', '127.0.0.1:0'],
-    { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout.setEncoding('utf8');
-  server.stderr.setEncoding('utf8');
-  server.stdout.on('data', (d) => { serverLog += d; });
-  server.stderr.on('data', (d) => { serverLog += d; });
-  const port = await waitListening(server);
-  origin = `http://127.0.0.1:${port}`;
-
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS, timeout: 20_000 });
-  for (const key of Object.keys(USERS))
-    await signIn(key);
-});
-
-after(async () => {
-  await browser?.close().catch(() => {});
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    const t = setTimeout(() => server.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(t);
-  }
-  if (tmp)
-    await rm(tmp, { recursive: true, force: true });
+useVigil({
+  name: 'testing',
+  async seed() {
+    await demoWithPatchTesting();
+    for (const u of Object.values(USERS))
+      await addUser(u, PASSWORD);
+    analystToken = await createToken(USERS.analyst.email);
+  },
+  async ready() {
+    for (const [key, u] of Object.entries(USERS))
+      ctxs[key] = await signIn(u.email, PASSWORD, key);
+  },
 });
 
 // ---- scenarios ---------------------------------------------------------------
