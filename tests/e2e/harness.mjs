@@ -44,9 +44,9 @@ const settings = {
   stepTimeout: 10_000,		// ms, any single wait in the browser
   commandTimeout: 20_000,	// ms, a command run()
   contextOptions: {},		// of every browser context, over newContext()'s own
-  // What in serverLog fails w.check().  (src/util/log.c prints an error as
-  // "vigil[error] ...", which only report.test.mjs's pattern matches.)
-  serverProblems: /runtime error:|AddressSanitizer|\[(err|crit)\]/,
+  // What in serverLog fails w.check(): a sanitizer report, or an error
+  // line as src/util/log.c prints it ("vigil[error] ...").
+  serverProblems: /runtime error:|AddressSanitizer|vigil\[error\]/,
 };
 
 // Registers the hooks of a test file: before its scenarios, a temporary

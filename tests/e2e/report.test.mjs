@@ -47,7 +47,6 @@ async function value(page, sel) {
 useVigil({
   name: '',			// vigil-e2e-XXXXXX, screenshots 1-form-with-errors.png, ...
   // The server's error lines as src/util/log.c prints them.
-  serverProblems: /runtime error:|AddressSanitizer|vigil\[error\]/,
   async seed() {
     const demo = await vigil(['demo']);
     demoIds = [...demo.matchAll(/demo case ([A-Z]+-\d{4}-\d+):/g)].map((m) => m[1]);
