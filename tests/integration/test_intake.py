@@ -22,18 +22,14 @@ import json
 import os
 import re
 import secrets
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
-import traceback
 import urllib.parse
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vigil_serve import Serve  # noqa: E402
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
+import harness  # noqa: E402
+from harness import (Sqlite, TestFailure, check, eq, multipart,  # noqa: E402
+                     note_secrets, q, run_suite)
+from vigil_serve import ROOT, Serve  # noqa: E402
 
 MAX_ATTACHMENT = 64 * 1024
 MAX_BODY = 1024 * 1024
@@ -53,20 +49,6 @@ RAW_NEEDLES = (P_SCRIPT, "<img src=x", "<iframe", "<svg")
 JS_HREF = re.compile(r"""(href|src|action)\s*=\s*["']?\s*javascript:""", re.I)
 
 
-class TestFailure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise TestFailure(msg)
-
-
-def eq(got, want, what):
-    if got != want:
-        raise TestFailure("%s: got %r, want %r" % (what, got, want))
-
-
 def esc(s):
     """The server's HTML escaping (util_buf_html_escape)."""
     return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -79,41 +61,17 @@ def esc(s):
 
 class Server(Serve):
     def __init__(self, binary):
-        self.binary = os.path.abspath(binary)
-        self.tmp = tempfile.mkdtemp(prefix="vigil-it-")
-        self.db = os.path.join(self.tmp, "it.db")
-        self.dburl = "sqlite:" + self.db
-        self.conf = os.path.join(self.tmp, "vigil.conf")
-        with open(self.conf, "w") as f:
-            f.write("[server]\nmax_attachment = 64k\n"
-                    "max_request_body = 1M\nmax_attachments = 3\n"
-                    "[log]\nlevel = debug\n")
-        self.env = dict(os.environ)
-        self.env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0"
-        self.env["UBSAN_OPTIONS"] = "print_stacktrace=1"
-        self.proc = None
-        self.port = None
-        self.base = None
+        super().__init__(binary, "vigil-it-",
+                         "[server]\nmax_attachment = 64k\n"
+                         "max_request_body = 1M\nmax_attachments = 3\n"
+                         "[log]\nlevel = debug\n")
         self.demo_links = {}
-        self.problems = []
 
     def start(self):
-        demo_err = os.path.join(self.tmp, "demo.stderr")
-        with open(demo_err, "wb") as ef:
-            r = subprocess.run([self.binary, "--config", self.conf, "--db",
-                                self.dburl, "demo"], cwd=ROOT, env=self.env,
-                               stdout=subprocess.PIPE, stderr=ef, timeout=60)
-        out = r.stdout.decode("utf-8", "replace")
-        if r.returncode != 0:
-            raise RuntimeError("vigil demo exited %d: %s" % (
-                r.returncode, open(demo_err, errors="replace").read()))
-        self._scan(demo_err, "vigil demo")
+        out = self.must(["demo"])
         for m in re.finditer(r"demo case (\S+): (/track/\S+)", out):
             self.demo_links[m.group(1)] = m.group(2)
         self._serve()
-
-    def cleanup(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 SRV = None
@@ -122,128 +80,22 @@ SRV = None
 # curl
 
 
-class Resp:
-    def __init__(self, status, headers, body, url, method):
-        self.status = status
-        self.headers = headers      # list of (lower-case name, value)
-        self.body = body            # bytes
-        self.url = url
-        self.method = method
-
-    def h(self, name):
-        name = name.lower()
-        for k, v in self.headers:
-            if k == name:
-                return v
-        return None
-
-    def hall(self, name):
-        name = name.lower()
-        return [v for k, v in self.headers if k == name]
-
-    @property
-    def text(self):
-        return self.body.decode("utf-8", "replace")
-
-    def json(self):
-        try:
-            return json.loads(self.body)
-        except ValueError:
-            raise TestFailure("%s %s: body is not JSON: %r" % (
-                self.method, self.url, self.body[:300]))
-
-    def __repr__(self):
-        return "<%s %s -> %s>" % (self.method, self.url, self.status)
-
-
 RESPONSES = []          # every response fetched, for the header audit
 SECRETS = set()         # link tokens, cookie secrets, CSRF tokens seen
-_n = [0]
 
 
 def curl(path, args=(), method=None, data=None, ctype=None, cookie=None,
          jar=None, timeout=15, record=True):
     """Runs curl against the server.  data (bytes) is sent from a file
-    with --data-binary.  Returns a Resp for the final response."""
-    _n[0] += 1
-    base = os.path.join(SRV.tmp, "curl%d" % _n[0])
-    hdr, body = base + ".h", base + ".b"
-    url = path if path.startswith("http") else SRV.base + path
-    cmd = ["curl", "-s", "-S", "-g", "--max-time", str(timeout), "-D", hdr,
-           "-o", body, "--path-as-is"]
-    if method:
-        cmd += ["-X", method]
-    if ctype is not None:
-        cmd += ["-H", "Content-Type: " + ctype]
-    if data is not None:
-        with open(base + ".in", "wb") as f:
-            f.write(data)
-        cmd += ["--data-binary", "@" + base + ".in"]
-    if cookie is not None:
-        cmd += ["-H", "Cookie: " + cookie]
-    if jar is not None:
-        cmd += ["-b", jar, "-c", jar]
-    cmd += list(args) + [url]
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=timeout + 10)
-    raw = open(hdr, "rb").read() if os.path.exists(hdr) else b""
-    blocks = [b for b in raw.split(b"\r\n\r\n") if b.strip()]
-    status, headers = None, []
-    for blk in blocks:      # the last block is the final response
-        lines = blk.split(b"\r\n")
-        m = re.match(rb"HTTP/\S+ (\d{3})", lines[0])
-        if not m:
-            continue
-        st = int(m.group(1))
-        if st == 100:
-            continue
-        status, headers = st, []
-        for ln in lines[1:]:
-            if b":" in ln:
-                k, v = ln.split(b":", 1)
-                headers.append((k.decode().strip().lower(),
-                                v.decode("utf-8", "replace").strip()))
-    if status is None:
-        raise TestFailure("curl %s %s failed (exit %d): %s" % (
-            method or ("POST" if data is not None else "GET"), path,
-            r.returncode, r.stderr.decode(errors="replace").strip()))
-    b = open(body, "rb").read() if os.path.exists(body) else b""
-    for p in (hdr, body, base + ".in"):
-        if os.path.exists(p):
-            os.unlink(p)
-    meth = method or ("POST" if data is not None or any(
-        a in ("-F", "--form-string") for a in args) else "GET")
-    resp = Resp(status, headers, b, path, meth)
-    t = resp.text
-    SECRETS.update(TRACK_RE.findall(t))
-    SECRETS.update(re.findall(r'name="csrf" value="([0-9a-f]{64})"', t))
-    for c in resp.hall("set-cookie"):
-        v = c.split(";", 1)[0].partition("=")[2]
-        if len(v) >= 16:
-            SECRETS.add(v)
+    with --data-binary (no "Expect:" added: args says).  Returns a Resp
+    for the final response."""
+    resp = harness.curl(SRV, path, args=args, method=method, data=data,
+                        ctype=ctype, cookie=cookie, jar=jar, timeout=timeout,
+                        expect=False)
+    note_secrets(resp, SECRETS)
     if record:
         RESPONSES.append(resp)
     return resp
-
-
-def multipart(fields, files=()):
-    """fields: [(name, str)]; files: [(name, filename, ctype, bytes)].
-    The file name goes in filename*= (RFC 5987) so any character can be
-    sent.  Returns (content type, body)."""
-    bnd = "vigilit" + secrets.token_hex(16)
-    out = []
-    for name, value in fields:
-        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\""
-                    "\r\n\r\n" % (bnd, name)).encode() +
-                   value.encode("utf-8") + b"\r\n")
-    for name, fname, ctype, data in files:
-        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"; "
-                    "filename=\"file.bin\"; filename*=UTF-8''%s\r\n"
-                    "Content-Type: %s\r\n\r\n" % (
-                        bnd, name, urllib.parse.quote(fname, safe=""),
-                        ctype)).encode() + data + b"\r\n")
-    out.append(("--%s--\r\n" % bnd).encode())
-    return "multipart/form-data; boundary=" + bnd, b"".join(out)
 
 
 def post_form(fields, files=(), path="/report", **kw):
@@ -260,20 +112,8 @@ def post_json(obj, path="/api/v1/reports", **kw):
 # The database
 
 
-def sql(query):
-    """Runs query with the sqlite3 CLI; returns a list of dicts."""
-    r = subprocess.run(["sqlite3", "-readonly", "-json", "-cmd",
-                        ".timeout 5000", SRV.db, query],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=30)
-    if r.returncode != 0:
-        raise TestFailure("sqlite3 failed: %s" % r.stderr.decode().strip())
-    out = r.stdout.decode().strip()
-    return json.loads(out) if out else []
-
-
-def q(s):
-    return "'" + s.replace("'", "''") + "'"
+DB = Sqlite(lambda: SRV.db)
+sql, case_row = DB.sql, DB.case_row
 
 
 def counts():
@@ -281,12 +121,6 @@ def counts():
               "(SELECT count(*) FROM attachments) AS a, "
               "(SELECT count(*) FROM case_tokens) AS t")[0]
     return (row["c"], row["a"], row["t"])
-
-
-def case_row(tracking_id):
-    rows = sql("SELECT * FROM cases WHERE tracking_id = %s" % q(tracking_id))
-    check(len(rows) == 1, "case %s not in the database" % tracking_id)
-    return rows[0]
 
 
 def attachments_of(tracking_id):
@@ -1563,67 +1397,16 @@ def all_tests():
     return tests
 
 
-def main(argv):
+def serve(binary):
     global SRV
-    if len(argv) != 2:
-        print("usage: %s path/to/vigil" % argv[0], file=sys.stderr)
-        return 2
-    if not os.access(argv[1], os.X_OK):
-        print("%s is not executable" % argv[1], file=sys.stderr)
-        return 2
-    only = os.environ.get("IT_ONLY")
-    passed = failed = 0
-    SRV = Server(argv[1])
-    t0 = time.time()
-    try:
-        try:
-            SRV.start()
-        except Exception as e:      # noqa: BLE001
-            print("FAIL server_start: %s" % e)
-            print("0 passed, 1 failed")
-            SRV.stop()
-            return 1
-        for t in all_tests():
-            name = t.__name__[5:]
-            if only and not re.search(only, name):
-                continue
-            try:
-                t()
-                print("ok   %s" % name)
-                passed += 1
-            except TestFailure as e:
-                print("FAIL %s: %s" % (name, e))
-                failed += 1
-            except Exception as e:  # noqa: BLE001
-                print("FAIL %s: %s: %s" % (name, type(e).__name__, e))
-                if os.environ.get("IT_VERBOSE"):
-                    traceback.print_exc()
-                failed += 1
-            sys.stdout.flush()
-    finally:
-        problems = SRV.stop()
-    if problems:
-        print("FAIL server_exit_clean: %s" % " | ".join(problems))
-        failed += 1
-    else:
-        print("ok   server_exit_clean")
-        passed += 1
-    if SRV.proc is not None:
-        lp = log_problems(open(SRV.err_path, errors="replace").read())
-        if lp:
-            print("FAIL server_log_clean: %s" % "; ".join(lp))
-            failed += 1
-        else:
-            print("ok   server_log_clean")
-            passed += 1
-    if os.environ.get("IT_KEEP"):
-        print("# kept %s" % SRV.tmp, file=sys.stderr)
-    else:
-        SRV.cleanup()
-    sys.stdout.flush()
-    print("# %.1f s" % (time.time() - t0), file=sys.stderr)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    SRV = Server(binary)
+    return SRV
+
+
+def main(argv):
+    return run_suite(argv, serve, all_tests(),
+                     checks=[("server_log_clean",
+                              lambda srv: log_problems(srv.log()))])
 
 
 if __name__ == "__main__":

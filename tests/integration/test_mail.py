@@ -30,60 +30,24 @@ import json
 import os
 import re
 import secrets
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
 import urllib.parse
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import (Sqlite, check, eq, free_port, q,  # noqa: E402
+                     run_suite)
+from vigil_serve import (ROOT, Serve, scan_sanitizer,  # noqa: E402
+                         terminate)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
 SINK_PY = os.path.join(ROOT, "tests", "integration", "smtp_sink.py")
 PYTHON = "/usr/bin/python3"
-
-SANITIZER_MARKS = ("ERROR: AddressSanitizer", "runtime error:",
-                   "LeakSanitizer")
 
 TEAM = "security@vigil.test"
 DOMAIN = "vigil.test"
 TID_RE = re.compile(r"\bVR-\d{4}-\d{4,}\b")
 TRACK_RE = re.compile(r"/track/([A-Za-z0-9_-]{43})\b")
-
-
-class TestFailure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise TestFailure(msg)
-
-
-def eq(got, want, what):
-    if got != want:
-        raise TestFailure("%s: got %r, want %r" % (what, got, want))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def scan_sanitizer(path, who, problems):
-    text = open(path, errors="replace").read()
-    for mark in SANITIZER_MARKS:
-        i = text.find(mark)
-        if i != -1:
-            problems.append("%s printed a sanitizer report: %s" % (
-                who, text[max(0, i - 200):i + 1500]))
-            return
 
 
 # ---------------------------------------------------------------------------
@@ -123,13 +87,8 @@ class Sink:
         return a[n:]
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        if self.proc:
+            terminate(self.proc, 10)
         self.log.close()
 
 
@@ -166,17 +125,13 @@ class Mail:
 # Vigil
 
 
-class Env:
+class Env(Serve):
+    """The server (restarted with its worker by one test), its SMTP
+    sinks and the GnuPG homes."""
+
     def __init__(self, binary):
-        self.binary = os.path.abspath(binary)
-        self.tmp = tempfile.mkdtemp(prefix="vigil-mail-it-")
-        self.problems = []
-        self.cli_n = 0
-        self.env = dict(os.environ)
-        self.env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0"
-        self.env["UBSAN_OPTIONS"] = "print_stacktrace=1"
+        super().__init__(binary, "vigil-mail-it-")
         self.gpg_homes = []
-        self.proc = None
         self.sinks = []
         self.sink = None
         self.mails = []     # every mail the main sinks received, in order
@@ -229,91 +184,33 @@ class Env:
             for s, lines in secs.items():
                 f.write("[%s]\n%s\n" % (s, "\n".join(lines)))
 
-    def setup(self):
+    def start(self):
         self.web_port = free_port()
-        self.base = "http://127.0.0.1:%d" % self.web_port
         self.team_home = self.gpg_home("team")
         self.team_pub = self.gpg_key(self.team_home,
                                      "Product Security <%s>" % TEAM)
         self.sink = Sink(self.tmp, "main")
         self.sinks.append(self.sink)
-        self.db = os.path.join(self.tmp, "it.db")
-        self.dburl = "sqlite:" + self.db
-        self.conf = os.path.join(self.tmp, "vigil.conf")
         self.write_conf(self.conf, self.sink.port)
         # Nothing listens here: the relay is down.
         self.conf_down = os.path.join(self.tmp, "vigil-down.conf")
         self.write_conf(self.conf_down, free_port())
-        rc, out, err = self.cli(["demo"])
-        if rc != 0:
-            raise RuntimeError("vigil demo exited %d: %s" % (rc, err))
+        self.must(["demo"])
         self.password = secrets.token_urlsafe(18)
         self.analyst = "analyst@staff.test"
-        rc, out, err = self.cli(["user", "add", "--email", self.analyst,
-                                 "--name", "Ann Analyst", "--role",
-                                 "analyst", "--password-stdin"],
-                                stdin=(self.password + "\n").encode())
-        if rc != 0:
-            raise RuntimeError("vigil user add exited %d: %s" % (rc, err))
-        rc, out, err = self.cli(["token", "create", "--user", self.analyst])
-        if rc != 0:
-            raise RuntimeError("vigil token create exited %d: %s" % (rc, err))
-        self.token = out.strip()
+        self.must(["user", "add", "--email", self.analyst, "--name",
+                   "Ann Analyst", "--role", "analyst", "--password-stdin"],
+                  stdin=(self.password + "\n").encode())
+        self.token = self.must(["token", "create", "--user",
+                                self.analyst]).strip()
         self.start_server(worker=False)
 
-    def cli(self, args, stdin=None, conf=None, dburl=None):
-        self.cli_n += 1
-        errp = os.path.join(self.tmp, "cli%d.stderr" % self.cli_n)
-        with open(errp, "wb") as ef:
-            r = subprocess.run([self.binary, "--config", conf or self.conf,
-                                "--db", dburl or self.dburl] + list(args),
-                               cwd=ROOT, env=self.env, input=stdin,
-                               stdout=subprocess.PIPE, stderr=ef, timeout=60)
-        scan_sanitizer(errp, "vigil " + " ".join(args[:2]), self.problems)
-        err = open(errp, errors="replace").read()
-        return r.returncode, r.stdout.decode("utf-8", "replace"), err
-
     def start_server(self, worker):
-        n = len([p for p in os.listdir(self.tmp) if p.startswith("serve")])
-        self.out_path = os.path.join(self.tmp, "serve%d.stdout" % n)
-        self.err_path = os.path.join(self.tmp, "serve%d.stderr" % n)
-        self.out_f = open(self.out_path, "wb")
-        self.err_f = open(self.err_path, "wb")
-        args = ["serve", "--listen", "127.0.0.1:%d" % self.web_port]
-        if not worker:
-            args.append("--no-worker")
-        self.proc = subprocess.Popen(
-            [self.binary, "--config", self.conf, "--db", self.dburl] + args,
-            cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL,
-            stdout=self.out_f, stderr=self.err_f)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if b"listening on" in open(self.out_path, "rb").read():
-                return
-            if self.proc.poll() is not None:
-                raise RuntimeError("vigil serve exited %d: %s" % (
-                    self.proc.returncode,
-                    open(self.err_path, errors="replace").read()[-2000:]))
-            time.sleep(0.05)
-        raise RuntimeError("vigil serve did not start listening")
+        self._serve([] if worker else ["--no-worker"],
+                    listen="127.0.0.1:%d" % self.web_port)
 
     def stop_server(self):
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                self.problems.append("vigil serve did not stop on SIGTERM")
-        if self.proc.returncode != 0:
-            self.problems.append("vigil serve exited with status %d" %
-                                 self.proc.returncode)
-        self.out_f.close()
-        self.err_f.close()
-        scan_sanitizer(self.err_path, "vigil serve", self.problems)
+        Serve.stop(self)        # the server only; stop() stops it all
         self.proc = None
 
     def restart_sink(self, name, extra=()):
@@ -331,7 +228,9 @@ class Env:
             return new
         return []
 
-    def shutdown(self):
+    def stop(self):
+        """Stops the server, the sinks and the GnuPG agents; returns the
+        problems found."""
         self.stop_server()
         for s in self.sinks:
             s.stop()
@@ -348,80 +247,11 @@ E = None
 # curl
 
 
-class Resp:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers
-        self.body = body
-
-    def h(self, name):
-        for k, v in self.headers:
-            if k == name.lower():
-                return v
-        return None
-
-    def hall(self, name):
-        return [v for k, v in self.headers if k == name.lower()]
-
-    @property
-    def text(self):
-        return self.body.decode("utf-8", "replace")
-
-    def json(self):
-        try:
-            return json.loads(self.body)
-        except ValueError:
-            raise TestFailure("not JSON: %r" % self.body[:300])
-
-
-_cn = [0]
-
-
 def curl(path, data=None, ctype=None, cookie=None, jar=None, headers=(),
          method=None):
-    _cn[0] += 1
-    base = os.path.join(E.tmp, "c%d" % _cn[0])
-    cmd = ["curl", "-s", "-S", "-g", "--max-time", "20", "-D", base + ".h",
-           "-o", base + ".b"]
-    if method:
-        cmd += ["-X", method]
-    if ctype:
-        cmd += ["-H", "Content-Type: " + ctype]
-    if data is not None:
-        with open(base + ".in", "wb") as f:
-            f.write(data)
-        cmd += ["--data-binary", "@" + base + ".in", "-H", "Expect:"]
-    if cookie:
-        cmd += ["-H", "Cookie: " + cookie]
-    if jar:
-        cmd += ["-b", jar, "-c", jar]
-    for h in headers:
-        cmd += ["-H", h]
-    r = subprocess.run(cmd + [E.base + path], stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=40)
-    raw = open(base + ".h", "rb").read() if os.path.exists(base + ".h") \
-        else b""
-    status, hdrs = None, []
-    for blk in [b for b in raw.split(b"\r\n\r\n") if b.strip()]:
-        lines = blk.split(b"\r\n")
-        m = re.match(rb"HTTP/\S+ (\d{3})", lines[0])
-        if not m or int(m.group(1)) == 100:
-            continue
-        status, hdrs = int(m.group(1)), []
-        for ln in lines[1:]:
-            if b":" in ln:
-                k, v = ln.split(b":", 1)
-                hdrs.append((k.decode().strip().lower(),
-                             v.decode("utf-8", "replace").strip()))
-    body = open(base + ".b", "rb").read() if os.path.exists(base + ".b") \
-        else b""
-    for p in (base + ".h", base + ".b", base + ".in"):
-        if os.path.exists(p):
-            os.unlink(p)
-    if status is None:
-        raise TestFailure("curl %s failed: %s" % (
-            path, r.stderr.decode(errors="replace")[:300]))
-    return Resp(status, hdrs, body)
+    return harness.curl(E, path, timeout=20, data=data, ctype=ctype,
+                        cookie=cookie, jar=jar, headers=headers,
+                        method=method)
 
 
 def bearer():
@@ -498,33 +328,8 @@ def session():
 # The database
 
 
-def sql(query, db=None):
-    r = subprocess.run(["sqlite3", "-readonly", "-json", "-cmd",
-                        ".timeout 5000", db or E.db, query],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=30)
-    if r.returncode != 0:
-        raise TestFailure("sqlite3 failed: %s" % r.stderr.decode().strip())
-    out = r.stdout.decode().strip()
-    return json.loads(out) if out else []
-
-
-def sql_write(query):
-    r = subprocess.run(["sqlite3", "-cmd", ".timeout 5000", E.db, query],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=30)
-    if r.returncode != 0:
-        raise TestFailure("sqlite3 write failed: %s" % r.stderr.decode())
-
-
-def q(s):
-    return "'" + str(s).replace("'", "''") + "'"
-
-
-def case_row(tid, db=None):
-    rows = sql("SELECT * FROM cases WHERE tracking_id = %s" % q(tid), db)
-    check(len(rows) == 1, "case %s not in the database" % tid)
-    return rows[0]
+DB = Sqlite(lambda: E.db)
+sql, sql_write, case_row = DB.sql, DB.write, DB.case_row
 
 
 def count(table, where="1", db=None):
@@ -1786,64 +1591,15 @@ TESTS = [
 ]
 
 
-def main(argv):
+def env(binary):
     global E
-    if len(argv) != 2:
-        print("usage: %s path/to/vigil" % argv[0], file=sys.stderr)
-        return 2
-    if not os.access(argv[1], os.X_OK):
-        print("%s is not executable" % argv[1], file=sys.stderr)
-        return 2
-    only = os.environ.get("IT_ONLY")
-    passed = failed = 0
-    t0 = time.time()
-    E = Env(argv[1])
-    try:
-        try:
-            E.setup()
-        except Exception as e:      # noqa: BLE001
-            print("FAIL setup: %s" % e)
-            if os.environ.get("IT_VERBOSE"):
-                traceback.print_exc()
-            E.shutdown()
-            print("0 passed, 1 failed")
-            return 1
-        for name in TESTS:
-            short = name[5:]
-            if only and not re.search(only, short):
-                continue
-            t1 = time.time()
-            try:
-                globals()[name]()
-                print("ok   %s" % short)
-                passed += 1
-            except TestFailure as e:
-                print("FAIL %s: %s" % (short, e))
-                failed += 1
-            except Exception as e:  # noqa: BLE001
-                print("FAIL %s: %s: %s" % (short, type(e).__name__, e))
-                if os.environ.get("IT_VERBOSE"):
-                    traceback.print_exc()
-                failed += 1
-            if os.environ.get("IT_VERBOSE"):
-                print("# %s took %.1f s" % (short, time.time() - t1),
-                      file=sys.stderr)
-            sys.stdout.flush()
-    finally:
-        problems = E.shutdown()
-    if problems:
-        print("FAIL processes_clean: %s" % " | ".join(problems))
-        failed += 1
-    else:
-        print("ok   processes_clean")
-        passed += 1
-    if os.environ.get("IT_KEEP"):
-        print("# kept %s" % E.tmp, file=sys.stderr)
-    else:
-        shutil.rmtree(E.tmp, ignore_errors=True)
-    print("# %.1f s" % (time.time() - t0), file=sys.stderr)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    E = Env(binary)
+    return E
+
+
+def main(argv):
+    return run_suite(argv, env, [globals()[n] for n in TESTS],
+                     started="setup", clean="processes_clean")
 
 
 if __name__ == "__main__":

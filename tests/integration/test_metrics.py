@@ -53,13 +53,12 @@ import secrets
 import sqlite3
 import sys
 import time
-import traceback
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
 import test_testing as tt  # noqa: E402
-
-from test_testing import TestFailure, check, eq  # noqa: E402
+from harness import TestFailure, check, eq  # noqa: E402
 
 MIN, HOUR, DAY = 60, 3600, 86400
 PHASES = ["ack", "triage", "fix", "test", "verify", "release", "total"]
@@ -97,9 +96,7 @@ class Server(tt.Server):
             f.write("[sandbox]\ndir = %s\n" % os.path.join(self.runs, "r"))
 
     def start(self):
-        rc, out, err = self.cli(["migrate"])
-        if rc != 0:
-            raise RuntimeError("vigil migrate exited %d: %s" % (rc, err))
+        self.must(["migrate"])
         if self.history:
             n, seed = self.history
             rc, out, err = self.cli(["demo", "--history", str(n), "--seed",
@@ -1670,70 +1667,26 @@ SECOND = [  # the generated history
 ]
 
 
-def run_one(name):
-    """Runs one test; returns True if it passed, and prints its line."""
-    t = time.time()
-    ok = False
-    try:
-        globals()[name]()
-        line, ok = "ok   %s" % name[5:], True
-    except TestFailure as e:
-        line = "FAIL %s: %s" % (name[5:], e)
-    except Exception as e:  # noqa: BLE001
-        line = "FAIL %s: %s: %s" % (name[5:], type(e).__name__, e)
-        if os.environ.get("IT_VERBOSE"):
-            traceback.print_exc()
-    print(line)
-    if os.environ.get("IT_VERBOSE"):
-        print("# %s: %.1f s" % (name[5:], time.time() - t), file=sys.stderr)
-    sys.stdout.flush()
-    return ok
-
-
 def run_server(binary, names, history, label):
     """Starts a server, runs names against it, stops it; returns
     (passed, failed)."""
-    only = os.environ.get("IT_ONLY")
-    names = [n for n in names if not only or re.search(only, n[5:])]
-    if not names:
-        return 0, 0
-    tt.SRV = Server(binary, history)
-    TOKEN.clear()
-    STATE.clear()
-    res = [0, 0]
-    try:
-        tt.SRV.start()
-    except Exception as e:  # noqa: BLE001
-        print("FAIL %s_server_start: %s" % (label, e))
-        tt.SRV.stop()
-        return 0, 1
-    try:
-        for name in names:
-            res[0 if run_one(name) else 1] += 1
-    finally:
-        problems = tt.SRV.stop()
-        print(("FAIL %s_server_exit_clean: %s" % (label, " | ".join(
-            problems))) if problems else "ok   %s_server_exit_clean" % label)
-        res[1 if problems else 0] += 1
-        if os.environ.get("IT_KEEP"):
-            print("# kept %s" % tt.SRV.tmp, file=sys.stderr)
-        else:
-            tt.SRV.cleanup()
-    return tuple(res)
+    def new_server():
+        tt.SRV = Server(binary, history)
+        TOKEN.clear()
+        STATE.clear()
+        return tt.SRV
+    return harness.run_server(new_server, [globals()[n] for n in names],
+                              prefix=label + "_")
 
 
 def main(argv):
-    if len(argv) != 2 or not os.access(argv[1], os.X_OK):
-        print("usage: %s path/to/vigil (an executable)" % argv[0],
-              file=sys.stderr)
+    binary = harness.vigil_arg(argv)
+    if binary is None:
         return 2
     t0 = time.time()
-    a = run_server(argv[1], FIRST, None, "handcrafted")
-    b = run_server(argv[1], SECOND, (800, 7), "history")
-    passed, failed = a[0] + b[0], a[1] + b[1]
-    print("# %.1f s" % (time.time() - t0), file=sys.stderr)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    a = run_server(binary, FIRST, None, "handcrafted")
+    b = run_server(binary, SECOND, (800, 7), "history")
+    return harness.summary(t0, a[0] + b[0], a[1] + b[1])
 
 
 if __name__ == "__main__":

@@ -32,18 +32,16 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import xml.etree.ElementTree as ET
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vigil_serve import Serve  # noqa: E402
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
+import harness  # noqa: E402
+from harness import (FORM, Sqlite, TestFailure, check, eq, q,  # noqa: E402
+                     run_suite, urlenc)
+from vigil_serve import ROOT, Serve  # noqa: E402
 
 
 P_SCRIPT = "<script>alert(1)</script>"
@@ -68,20 +66,6 @@ ADV = {
         "file": None, "credit": None, "revisions": 2},
 }
 ID1, ID2 = list(ADV)
-
-
-class TestFailure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise TestFailure(msg)
-
-
-def eq(got, want, what):
-    if got != want:
-        raise TestFailure("%s: got %r, want %r" % (what, got, want))
 
 
 def csaf_filename(tid):
@@ -109,122 +93,28 @@ def parse_rfc3339_utc(s):
 
 class Server(Serve):
     def __init__(self, binary):
-        self.binary = os.path.abspath(binary)
-        self.tmp = tempfile.mkdtemp(prefix="vigil-feeds-")
-        self.db = os.path.join(self.tmp, "it.db")
-        self.dburl = "sqlite:" + self.db
-        self.conf = os.path.join(self.tmp, "vigil.conf")
-        with open(self.conf, "w", encoding="utf-8") as f:
-            f.write("[security]\nteam_name = %s\ncontact = %s\n"
-                    "encryption = %s\nexpires_days = %d\n"
-                    "[advisories]\npublisher_namespace = %s\n"
-                    "[log]\nlevel = debug\n" % (
-                        TEAM, CONTACT, ENCRYPTION, EXPIRES_DAYS, NAMESPACE))
-        self.env = dict(os.environ)
-        self.env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0"
-        self.env["UBSAN_OPTIONS"] = "print_stacktrace=1"
-        self.proc = None
-        self.port = None
-        self.base = None
-        self.problems = []
+        super().__init__(
+            binary, "vigil-feeds-",
+            "[security]\nteam_name = %s\ncontact = %s\n"
+            "encryption = %s\nexpires_days = %d\n"
+            "[advisories]\npublisher_namespace = %s\n"
+            "[log]\nlevel = debug\n" % (
+                TEAM, CONTACT, ENCRYPTION, EXPIRES_DAYS, NAMESPACE))
 
     def start(self):
-        demo_err = os.path.join(self.tmp, "demo.stderr")
-        with open(demo_err, "wb") as ef:
-            r = subprocess.run([self.binary, "--config", self.conf, "--db",
-                                self.dburl, "demo"], cwd=ROOT, env=self.env,
-                               stdout=subprocess.PIPE, stderr=ef, timeout=60)
-        if r.returncode != 0:
-            raise RuntimeError("vigil demo exited %d: %s" % (
-                r.returncode, open(demo_err, errors="replace").read()))
-        self._scan(demo_err, "vigil demo")
+        self.must(["demo"])
         self._serve()
-
-    def cleanup(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 SRV = None
 
 # ---------------------------------------------------------------------------
-# curl (as in test_intake.py)
-
-
-class Resp:
-    def __init__(self, status, headers, body, url, method):
-        self.status = status
-        self.headers = headers
-        self.body = body
-        self.url = url
-        self.method = method
-
-    def h(self, name):
-        name = name.lower()
-        for k, v in self.headers:
-            if k == name:
-                return v
-        return None
-
-    @property
-    def text(self):
-        return self.body.decode("utf-8", "replace")
-
-    def json(self):
-        try:
-            return json.loads(self.body)
-        except ValueError:
-            raise TestFailure("%s %s: body is not JSON: %r" % (
-                self.method, self.url, self.body[:300]))
-
-    def main(self):
-        """The page's <main> element (what differs between pages)."""
-        m = re.search(r"<main\b.*?</main>", self.text, re.S)
-        return m.group(0) if m else self.text
-
-
-_n = [0]
+# curl
 
 
 def curl(path, args=(), method=None, data=None, ctype=None, timeout=15):
-    _n[0] += 1
-    base = os.path.join(SRV.tmp, "curl%d" % _n[0])
-    hdr, body = base + ".h", base + ".b"
-    url = path if path.startswith("http") else SRV.base + path
-    cmd = ["curl", "-s", "-S", "-g", "--max-time", str(timeout), "-D", hdr,
-           "-o", body, "--path-as-is"]
-    if method:
-        cmd += ["-X", method]
-    if ctype is not None:
-        cmd += ["-H", "Content-Type: " + ctype]
-    if data is not None:
-        with open(base + ".in", "wb") as f:
-            f.write(data)
-        cmd += ["--data-binary", "@" + base + ".in"]
-    cmd += list(args) + [url]
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=timeout + 10)
-    raw = open(hdr, "rb").read() if os.path.exists(hdr) else b""
-    status, headers = None, []
-    for blk in [b for b in raw.split(b"\r\n\r\n") if b.strip()]:
-        lines = blk.split(b"\r\n")
-        m = re.match(rb"HTTP/\S+ (\d{3})", lines[0])
-        if not m or int(m.group(1)) == 100:
-            continue
-        status, headers = int(m.group(1)), []
-        for ln in lines[1:]:
-            if b":" in ln:
-                k, v = ln.split(b":", 1)
-                headers.append((k.decode().strip().lower(),
-                                v.decode("utf-8", "replace").strip()))
-    if status is None:
-        raise TestFailure("curl %s failed (exit %d): %s" % (
-            path, r.returncode, r.stderr.decode(errors="replace").strip()))
-    b = open(body, "rb").read() if os.path.exists(body) else b""
-    for p in (hdr, body, base + ".in"):
-        if os.path.exists(p):
-            os.unlink(p)
-    return Resp(status, headers, b, path, method or (
-        "POST" if data is not None else "GET"))
+    return harness.curl(SRV, path, args=args, method=method, data=data,
+                        ctype=ctype, timeout=timeout, expect=False)
 
 
 def get_ok(path, ctype_prefix):
@@ -236,41 +126,15 @@ def get_ok(path, ctype_prefix):
     return r
 
 
-FORM = "application/x-www-form-urlencoded"
-
-
-def form(fields):
-    from urllib.parse import urlencode
-    return urlencode(fields).encode()
+form = urlenc
 
 
 # ---------------------------------------------------------------------------
 # The database
 
 
-def sql(query):
-    r = subprocess.run(["sqlite3", "-readonly", "-json", "-cmd",
-                        ".timeout 5000", SRV.db, query],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=30)
-    if r.returncode != 0:
-        raise TestFailure("sqlite3 failed: %s" % r.stderr.decode().strip())
-    out = r.stdout.decode().strip()
-    return json.loads(out) if out else []
-
-
-def sql_write(query):
-    """Test setup only."""
-    r = subprocess.run(["sqlite3", "-cmd", ".timeout 5000", SRV.db, query],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=30)
-    if r.returncode != 0:
-        raise RuntimeError("sqlite3 write failed: %s" %
-                           r.stderr.decode().strip())
-
-
-def q(s):
-    return "'" + str(s).replace("'", "''") + "'"
+DB = Sqlite(lambda: SRV.db)
+sql, sql_write = DB.sql, DB.write
 
 
 def setup_data():
@@ -834,60 +698,14 @@ TESTS = [
 ]
 
 
-def main(argv):
+def serve(binary):
     global SRV
-    if len(argv) != 2:
-        print("usage: %s path/to/vigil" % argv[0], file=sys.stderr)
-        return 2
-    if not os.access(argv[1], os.X_OK):
-        print("%s is not executable" % argv[1], file=sys.stderr)
-        return 2
-    only = os.environ.get("IT_ONLY")
-    passed = failed = 0
-    SRV = Server(argv[1])
-    t0 = time.time()
-    try:
-        try:
-            SRV.start()
-            setup_data()
-        except Exception as e:      # noqa: BLE001
-            print("FAIL server_start: %s" % e)
-            SRV.stop()
-            print("0 passed, 1 failed")
-            return 1
-        for t in TESTS:
-            name = t.__name__[5:]
-            if only and not re.search(only, name):
-                continue
-            try:
-                t()
-                print("ok   %s" % name)
-                passed += 1
-            except TestFailure as e:
-                print("FAIL %s: %s" % (name, e))
-                failed += 1
-            except Exception as e:  # noqa: BLE001
-                print("FAIL %s: %s: %s" % (name, type(e).__name__, e))
-                if os.environ.get("IT_VERBOSE"):
-                    traceback.print_exc()
-                failed += 1
-            sys.stdout.flush()
-    finally:
-        problems = SRV.stop()
-    if problems:
-        print("FAIL server_exit_clean: %s" % " | ".join(problems))
-        failed += 1
-    else:
-        print("ok   server_exit_clean")
-        passed += 1
-    if os.environ.get("IT_KEEP"):
-        print("# kept %s" % SRV.tmp, file=sys.stderr)
-    else:
-        SRV.cleanup()
-    print("# %.1f s" % (time.time() - t0), file=sys.stderr)
-    sys.stdout.flush()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    SRV = Server(binary)
+    return SRV
+
+
+def main(argv):
+    return run_suite(argv, serve, TESTS, setup=setup_data)
 
 
 if __name__ == "__main__":

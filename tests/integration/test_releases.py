@@ -31,13 +31,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_testing as tt  # noqa: E402
-
-from test_testing import TestFailure, check, eq  # noqa: E402
+from harness import check, eq, run_suite  # noqa: E402
 
 ADV_ID = re.compile(r"^VIGIL-\d{4}-\d{4,}$")
 NO_PATCH = "There is no patch yet."
@@ -643,62 +641,13 @@ TESTS = [
 ]
 
 
+def serve(binary):
+    tt.SRV = Server(binary)
+    return tt.SRV
+
+
 def main(argv):
-    if len(argv) != 2:
-        print("usage: %s path/to/vigil" % argv[0], file=sys.stderr)
-        return 2
-    if not os.access(argv[1], os.X_OK):
-        print("%s is not executable" % argv[1], file=sys.stderr)
-        return 2
-    only = os.environ.get("IT_ONLY")
-    passed = failed = 0
-    tt.SRV = Server(argv[1])
-    t0 = time.time()
-    try:
-        try:
-            tt.SRV.start()
-        except Exception as e:      # noqa: BLE001
-            print("FAIL server_start: %s" % e)
-            print("0 passed, 1 failed")
-            tt.SRV.stop()
-            return 1
-        for name in TESTS:
-            short = name[5:]
-            if only and not re.search(only, short):
-                continue
-            t1 = time.time()
-            try:
-                globals()[name]()
-                print("ok   %s" % short)
-                passed += 1
-            except TestFailure as e:
-                print("FAIL %s: %s" % (short, e))
-                failed += 1
-            except Exception as e:  # noqa: BLE001
-                print("FAIL %s: %s: %s" % (short, type(e).__name__, e))
-                if os.environ.get("IT_VERBOSE"):
-                    traceback.print_exc()
-                failed += 1
-            if os.environ.get("IT_VERBOSE"):
-                print("# %s took %.1f s" % (short, time.time() - t1),
-                      file=sys.stderr)
-            sys.stdout.flush()
-    finally:
-        problems = tt.SRV.stop()
-    if problems:
-        print("FAIL server_exit_clean: %s" % " | ".join(problems))
-        failed += 1
-    else:
-        print("ok   server_exit_clean")
-        passed += 1
-    if os.environ.get("IT_KEEP"):
-        print("# kept %s and %s" % (tt.SRV.tmp, tt.SRV.runs),
-              file=sys.stderr)
-    else:
-        tt.SRV.cleanup()
-    print("# %.1f s" % (time.time() - t0), file=sys.stderr)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return run_suite(argv, serve, [globals()[n] for n in TESTS])
 
 
 if __name__ == "__main__":

@@ -24,31 +24,15 @@ import sys
 import tempfile
 import time
 import traceback
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import TestFailure, check, eq, free_port  # noqa: E402
+from vigil_serve import ROOT, SANITIZER_MARKS, terminate  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
 SINK = os.path.join(ROOT, "tests", "integration", "smtp_sink.py")
 PYTHON = "/usr/bin/python3"
 
-SANITIZER_MARKS = ("ERROR: AddressSanitizer", "runtime error:",
-                   "LeakSanitizer")
-
 FROM = "security@vigil.test"
 TO = "researcher@example.net"
-
-
-class TestFailure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise TestFailure(msg)
-
-
-def eq(got, want, what):
-    if got != want:
-        raise TestFailure("%s: got %r, want %r" % (what, got, want))
 
 
 # ---------------------------------------------------------------------------
@@ -77,14 +61,6 @@ def make_cert(tmp):
          "-days", "1", "-subj", "/CN=localhost", "-keyout", key,
          "-out", cert], check=True, capture_output=True)
     return cert, key
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Sink:
@@ -123,13 +99,7 @@ class Sink:
         return out
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc, 5)
         self.proc.stdout.close()
         self.proc.stderr.close()
 

@@ -32,41 +32,24 @@ tracebacks.
 """
 import hashlib
 import html
-import json
 import os
 import re
 import secrets
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
 import urllib.parse
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vigil_serve import Serve  # noqa: E402
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
+from harness import (FORM, JSON, Resp, Sqlite, check, curl_failed,  # noqa: E402
+                     curl_options, eq, jbody, method_of, multipart,
+                     note_secrets, q, read_response, run_suite, stem,
+                     urlenc)
+from vigil_serve import ROOT, Serve  # noqa: E402
 
 
 YEAR = time.strftime("%Y", time.gmtime())
 NO_SUCH_CASE = "VR-%s-999999" % YEAR
-
-
-class TestFailure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise TestFailure(msg)
-
-
-def eq(got, want, what):
-    if got != want:
-        raise TestFailure("%s: got %r, want %r" % (what, got, want))
 
 
 # ---------------------------------------------------------------------------
@@ -75,48 +58,17 @@ def eq(got, want, what):
 
 class Server(Serve):
     def __init__(self, binary):
-        self.binary = os.path.abspath(binary)
-        self.tmp = tempfile.mkdtemp(prefix="vigil-staff-it-")
-        self.db = os.path.join(self.tmp, "it.db")
-        self.dburl = "sqlite:" + self.db
-        self.conf = os.path.join(self.tmp, "vigil.conf")
+        super().__init__(binary, "vigil-staff-it-")
         with open(self.conf, "w") as f:
             f.write("[server]\nmax_attachment = 64k\n"
                     "max_request_body = 1M\nmax_attachments = 3\n"
                     "[log]\nlevel = debug\n"
                     "[sandbox]\ndir = %s\n" % os.path.join(self.tmp,
                                                            "runs"))
-        self.env = dict(os.environ)
-        self.env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0"
-        self.env["UBSAN_OPTIONS"] = "print_stacktrace=1"
-        self.proc = None
-        self.port = None
-        self.base = None
-        self.problems = []
-        self.cli_n = 0
-
-    def cli(self, args, stdin=None):
-        """Runs `vigil --config C --db D ARGS`; returns (rc, out, err)
-        and scans stderr for sanitizer reports."""
-        self.cli_n += 1
-        errp = os.path.join(self.tmp, "cli%d.stderr" % self.cli_n)
-        with open(errp, "wb") as ef:
-            r = subprocess.run([self.binary, "--config", self.conf, "--db",
-                                self.dburl] + list(args), cwd=ROOT,
-                               env=self.env, input=stdin,
-                               stdout=subprocess.PIPE, stderr=ef, timeout=60)
-        self._scan(errp, "vigil " + " ".join(args[:2]))
-        err = open(errp, errors="replace").read()
-        return r.returncode, r.stdout.decode("utf-8", "replace"), err
 
     def start(self):
-        rc, out, err = self.cli(["migrate"])
-        if rc != 0:
-            raise RuntimeError("vigil migrate exited %d: %s" % (rc, err))
+        self.must(["migrate"])
         self._serve()
-
-    def cleanup(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 SRV = None
@@ -125,44 +77,8 @@ SRV = None
 # curl
 
 
-class Resp:
-    def __init__(self, status, headers, body, url, method, time_total=None):
-        self.status = status
-        self.headers = headers      # list of (lower-case name, value)
-        self.body = body            # bytes
-        self.url = url
-        self.method = method
-        self.time_total = time_total
-
-    def h(self, name):
-        name = name.lower()
-        for k, v in self.headers:
-            if k == name:
-                return v
-        return None
-
-    def hall(self, name):
-        name = name.lower()
-        return [v for k, v in self.headers if k == name]
-
-    @property
-    def text(self):
-        return self.body.decode("utf-8", "replace")
-
-    def json(self):
-        try:
-            return json.loads(self.body)
-        except ValueError:
-            raise TestFailure("%s %s: body is not JSON: %r" % (
-                self.method, self.url, self.body[:300]))
-
-    def __repr__(self):
-        return "<%s %s -> %s>" % (self.method, self.url, self.status)
-
-
 RESPONSES = []          # every response fetched, for the header audit
 SECRETS = set()         # passwords, session ids, tokens, CSRF values seen
-_n = [0]
 
 
 def req(path, method=None, data=None, ctype=None, cookie=None, jar=None,
@@ -173,96 +89,40 @@ def req(path, method=None, data=None, ctype=None, cookie=None, jar=None,
                 args=list(args), timing=timing)
 
 
-def _section(rq, base, timeout):
-    url = rq["path"] if rq["path"].startswith("http") else \
-        SRV.base + rq["path"]
-    cmd = ["-s", "-S", "-g", "--max-time", str(timeout), "-D", base + ".h",
-           "-o", base + ".b", "--path-as-is"]
-    if rq["timing"]:
-        cmd += ["-w", "%{time_total}\\n"]
-    if rq["method"]:
-        cmd += ["-X", rq["method"]]
-    if rq["ctype"] is not None:
-        cmd += ["-H", "Content-Type: " + rq["ctype"]]
-    if rq["data"] is not None:
-        with open(base + ".in", "wb") as f:
-            f.write(rq["data"])
-        cmd += ["--data-binary", "@" + base + ".in", "-H", "Expect:"]
-    if rq["cookie"] is not None:
-        cmd += ["-H", "Cookie: " + rq["cookie"]]
-    if rq["jar"] is not None:
-        cmd += ["-b", rq["jar"], "-c", rq["jar"]]
-    for h in rq["headers"]:
-        cmd += ["-H", h]
-    return cmd + rq["args"] + [url]
-
-
-def _read_resp(rq, base, time_total=None):
-    raw = open(base + ".h", "rb").read() if os.path.exists(base + ".h") \
-        else b""
-    blocks = [b for b in raw.split(b"\r\n\r\n") if b.strip()]
-    status, headers = None, []
-    for blk in blocks:      # the last block is the final response
-        lines = blk.split(b"\r\n")
-        m = re.match(rb"HTTP/\S+ (\d{3})", lines[0])
-        if not m:
-            continue
-        st = int(m.group(1))
-        if st == 100:
-            continue
-        status, headers = st, []
-        for ln in lines[1:]:
-            if b":" in ln:
-                k, v = ln.split(b":", 1)
-                headers.append((k.decode().strip().lower(),
-                                v.decode("utf-8", "replace").strip()))
-    b = open(base + ".b", "rb").read() if os.path.exists(base + ".b") \
-        else b""
-    for p in (base + ".h", base + ".b", base + ".in"):
-        if os.path.exists(p):
-            os.unlink(p)
-    if status is None:
-        return None
-    meth = rq["method"] or ("POST" if rq["data"] is not None else "GET")
-    resp = Resp(status, headers, b, rq["path"], meth, time_total)
-    t = resp.text
-    SECRETS.update(re.findall(r'name="csrf" value="([0-9a-f]{64})"', t))
-    SECRETS.update(re.findall(r"/track/([A-Za-z0-9_-]{43})\b", t))
-    for c in resp.hall("set-cookie"):
-        v = c.split(";", 1)[0].partition("=")[2]
-        if len(v) >= 16:
-            SECRETS.add(v)
-    RESPONSES.append(resp)
-    return resp
-
-
 def curl_many(reqs, timeout=20):
     """Sends the requests in order from one curl process (--next between
     them, one connection reused).  Returns a list of Resp."""
     if not reqs:
         return []
-    cmd, bases = ["curl"], []
+    cmd, stems = ["curl"], []
     for i, rq in enumerate(reqs):
-        _n[0] += 1
-        base = os.path.join(SRV.tmp, "c%d" % _n[0])
-        bases.append(base)
+        s = stem(SRV.tmp)
+        stems.append(s)
         if i:
             cmd.append("--next")
-        cmd += _section(rq, base, timeout)
+        url = rq["path"] if rq["path"].startswith("http") else \
+            SRV.base + rq["path"]
+        cmd += curl_options(
+            url, s, timeout, method=rq["method"], data=rq["data"],
+            ctype=rq["ctype"], cookie=rq["cookie"], jar=rq["jar"],
+            headers=rq["headers"], args=rq["args"],
+            write_out="%{time_total}\\n" if rq["timing"] else None)
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        timeout=timeout * len(reqs) + 30)
     times = r.stdout.decode().split()
     out, ti = [], 0
-    for rq, base in zip(reqs, bases):
+    for rq, s in zip(reqs, stems):
         tt = None
         if rq["timing"] and ti < len(times):
             tt = float(times[ti])
             ti += 1
-        resp = _read_resp(rq, base, tt)
-        if resp is None:
-            raise TestFailure("curl %s %s failed (exit %d): %s" % (
-                rq["method"] or "GET", rq["path"], r.returncode,
-                r.stderr.decode(errors="replace").strip()[:300]))
+        status, headers, body = read_response(s)
+        meth = method_of(rq["method"], rq["data"], rq["args"])
+        if status is None:
+            raise curl_failed(meth, rq["path"], r)
+        resp = Resp(status, headers, body, rq["path"], meth, tt)
+        note_secrets(resp, SECRETS)
+        RESPONSES.append(resp)
         out.append(resp)
     return out
 
@@ -271,65 +131,13 @@ def curl(path, **kw):
     return curl_many([req(path, **kw)])[0]
 
 
-def multipart(fields):
-    """fields: [(name, str)].  Returns (content type, body)."""
-    bnd = "vigilit" + secrets.token_hex(16)
-    out = []
-    for name, value in fields:
-        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\""
-                    "\r\n\r\n" % (bnd, name)).encode() +
-                   value.encode("utf-8") + b"\r\n")
-    out.append(("--%s--\r\n" % bnd).encode())
-    return "multipart/form-data; boundary=" + bnd, b"".join(out)
-
-
-def urlenc(fields):
-    return urllib.parse.urlencode(fields).encode()
-
-
-FORM = "application/x-www-form-urlencoded"
-JSON = "application/json"
-
-
-def jbody(obj):
-    return json.dumps(obj).encode()
-
-
 # ---------------------------------------------------------------------------
 # The database
 
 
-def sql(query):
-    """Runs query read-only with the sqlite3 CLI; returns a list of dicts."""
-    r = subprocess.run(["sqlite3", "-readonly", "-json", "-cmd",
-                        ".timeout 5000", SRV.db, query],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=30)
-    if r.returncode != 0:
-        raise TestFailure("sqlite3 failed: %s" % r.stderr.decode().strip())
-    out = r.stdout.decode().strip()
-    return json.loads(out) if out else []
-
-
-def sql_write(query, must_succeed=True):
-    """Runs query read-write (test setup); returns (rc, stderr)."""
-    r = subprocess.run(["sqlite3", "-cmd", ".timeout 5000", SRV.db, query],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=30)
-    err = r.stderr.decode().strip()
-    if must_succeed and r.returncode != 0:
-        raise TestFailure("sqlite3 write failed: %s" % err)
-    return r.returncode, err
-
-
-def q(s):
-    return "'" + str(s).replace("'", "''") + "'"
-
-
-def case_row(tid):
-    rows = sql("SELECT * FROM cases WHERE tracking_id = %s" % q(tid))
-    check(len(rows) == 1, "case %s not in the database" % tid)
-    return rows[0]
+DB = Sqlite(lambda: SRV.db)
+sql, sql_write, case_row = DB.sql, DB.write, DB.case_row
+audit_max, audit_since = DB.audit_max, DB.audit_since
 
 
 def set_states(pairs):
@@ -341,16 +149,6 @@ def set_states(pairs):
     sql_write("UPDATE cases SET state = CASE tracking_id %s END, "
               "duplicate_of = NULL WHERE tracking_id IN (%s)" % (
                   whens, ",".join(q(t) for t in pairs)))
-
-
-def audit_max():
-    return sql("SELECT coalesce(max(id), 0) AS m FROM audit")[0]["m"]
-
-
-def audit_since(mark, action=None):
-    w = "" if action is None else " AND action = %s" % q(action)
-    return sql("SELECT id, actor, action, case_id, details FROM audit "
-               "WHERE id > %d%s ORDER BY id" % (mark, w))
 
 
 def clear_login_failures():
@@ -2618,75 +2416,23 @@ TESTS = [
 ]
 
 
-def main(argv):
+def serve(binary):
     global SRV
-    if len(argv) != 2:
-        print("usage: %s path/to/vigil" % argv[0], file=sys.stderr)
-        return 2
-    if not os.access(argv[1], os.X_OK):
-        print("%s is not executable" % argv[1], file=sys.stderr)
-        return 2
-    only = os.environ.get("IT_ONLY")
-    passed = failed = 0
-    SRV = Server(argv[1])
-    t0 = time.time()
-    try:
-        try:
-            SRV.start()
-        except Exception as e:      # noqa: BLE001
-            print("FAIL server_start: %s" % e)
-            print("0 passed, 1 failed")
-            SRV.stop()
-            return 1
-        for name in TESTS:
-            t = globals()[name]
-            short = name[5:]
-            if only and not re.search(only, short):
-                continue
-            t1 = time.time()
-            try:
-                t()
-                print("ok   %s" % short)
-                passed += 1
-            except TestFailure as e:
-                print("FAIL %s: %s" % (short, e))
-                failed += 1
-            except Exception as e:  # noqa: BLE001
-                print("FAIL %s: %s: %s" % (short, type(e).__name__, e))
-                if os.environ.get("IT_VERBOSE"):
-                    traceback.print_exc()
-                failed += 1
-            if os.environ.get("IT_VERBOSE"):
-                print("# %s took %.1f s" % (short, time.time() - t1),
-                      file=sys.stderr)
-            sys.stdout.flush()
-    finally:
-        problems = SRV.stop()
-    if problems:
-        print("FAIL server_exit_clean: %s" % " | ".join(problems))
-        failed += 1
-    else:
-        print("ok   server_exit_clean")
-        passed += 1
-    if SRV.proc is not None:
-        lp = log_problems(open(SRV.err_path, errors="replace").read())
-        if lp:
-            print("FAIL server_log_clean: %s" % "; ".join(lp))
-            failed += 1
-        else:
-            print("ok   server_log_clean")
-            passed += 1
+    SRV = Server(binary)
+    return SRV
+
+
+def timing_notes():
     if TIMING:
         print("# failed-login medians over 20 attempts: " + ", ".join(
             "%s %.1f ms" % (k, v) for k, v in TIMING.items()))
-    if os.environ.get("IT_KEEP"):
-        print("# kept %s" % SRV.tmp, file=sys.stderr)
-    else:
-        SRV.cleanup()
-    sys.stdout.flush()
-    print("# %.1f s" % (time.time() - t0), file=sys.stderr)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+
+
+def main(argv):
+    return run_suite(argv, serve, [globals()[n] for n in TESTS],
+                     checks=[("server_log_clean",
+                              lambda srv: log_problems(srv.log()))],
+                     notes=timing_notes)
 
 
 if __name__ == "__main__":

@@ -30,38 +30,20 @@ lazily), IT_KEEP=1 keeps the temporary folders, IT_VERBOSE=1 prints
 tracebacks and timings.
 """
 import base64
-import json
 import os
 import re
 import secrets
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import urllib.parse
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vigil_serve import Serve  # noqa: E402
+import harness  # noqa: E402
+from harness import (JSON, Sqlite, check, eq, jbody,  # noqa: E402
+                     multipart, q, run_suite)
+from vigil_serve import ROOT, Serve  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
 DEMO = os.path.join(ROOT, "demo", "tinyparse")
-
-
-
-class TestFailure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise TestFailure(msg)
-
-
-def eq(got, want, what):
-    if got != want:
-        raise TestFailure("%s: got %r, want %r" % (what, got, want))
 
 
 def demo_file(rel):
@@ -74,209 +56,41 @@ def demo_file(rel):
 
 
 class Server(Serve):
+    cli_timeout = 120
+
     def __init__(self, binary):
-        self.binary = os.path.abspath(binary)
-        self.tmp = tempfile.mkdtemp(prefix="vigil-testing-it-")
         # The sandbox runs every command as another uid (65534): its
         # folder must be reachable by it, unlike the one of the database.
         self.runs = tempfile.mkdtemp(prefix="vigil-testing-runs-")
         os.chmod(self.runs, 0o755)
-        self.db = os.path.join(self.tmp, "it.db")
-        self.dburl = "sqlite:" + self.db
-        self.conf = os.path.join(self.tmp, "vigil.conf")
-        with open(self.conf, "w") as f:
-            f.write("[log]\nlevel = debug\n"
-                    "[mail]\nnotify = no\n"
-                    "[sandbox]\ndir = %s\n" % os.path.join(self.runs, "r"))
-        self.env = dict(os.environ)
-        self.env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0"
-        self.env["UBSAN_OPTIONS"] = "print_stacktrace=1"
-        self.proc = None
-        self.port = None
-        self.base = None
-        self.problems = []
-        self.cli_n = 0
-
-    def cli(self, args, stdin=None, timeout=120):
-        """Runs `vigil --config C --db D ARGS` in the repository's top
-        folder; returns (rc, out, err) and scans stderr for sanitizer
-        reports."""
-        self.cli_n += 1
-        errp = os.path.join(self.tmp, "cli%d.stderr" % self.cli_n)
-        with open(errp, "wb") as ef:
-            r = subprocess.run([self.binary, "--config", self.conf, "--db",
-                                self.dburl] + list(args), cwd=ROOT,
-                               env=self.env, input=stdin,
-                               stdout=subprocess.PIPE, stderr=ef,
-                               timeout=timeout)
-        self._scan(errp, "vigil " + " ".join(args[:2]))
-        err = open(errp, errors="replace").read()
-        return r.returncode, r.stdout.decode("utf-8", "replace"), err
+        super().__init__(binary, "vigil-testing-it-",
+                         "[log]\nlevel = debug\n"
+                         "[mail]\nnotify = no\n"
+                         "[sandbox]\ndir = %s\n" % os.path.join(self.runs,
+                                                                 "r"))
 
     def start(self):
-        rc, out, err = self.cli(["migrate"])
-        if rc != 0:
-            raise RuntimeError("vigil migrate exited %d: %s" % (rc, err))
+        self.must(["migrate"])
         self._serve(["--no-worker"])
 
-    def cleanup(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        shutil.rmtree(self.runs, ignore_errors=True)
+    def folders(self):
+        return [self.tmp, self.runs]
 
 
 SRV = None
-
-# ---------------------------------------------------------------------------
-# curl
-
-
-class Resp:
-    def __init__(self, status, headers, body, url, method):
-        self.status = status
-        self.headers = headers      # list of (lower-case name, value)
-        self.body = body            # bytes
-        self.url = url
-        self.method = method
-
-    def h(self, name):
-        name = name.lower()
-        for k, v in self.headers:
-            if k == name:
-                return v
-        return None
-
-    def hall(self, name):
-        name = name.lower()
-        return [v for k, v in self.headers if k == name]
-
-    @property
-    def text(self):
-        return self.body.decode("utf-8", "replace")
-
-    def json(self):
-        try:
-            return json.loads(self.body)
-        except ValueError:
-            raise TestFailure("%s %s: body is not JSON: %r" % (
-                self.method, self.url, self.body[:300]))
-
-    def __repr__(self):
-        return "<%s %s -> %s>" % (self.method, self.url, self.status)
-
-
-_n = [0]
 
 
 def curl(path, method=None, data=None, ctype=None, cookie=None,
          headers=(), timeout=30):
     """One request with the curl tool; returns a Resp."""
-    _n[0] += 1
-    base = os.path.join(SRV.tmp, "c%d" % _n[0])
-    url = SRV.base + path
-    cmd = ["curl", "-s", "-S", "-g", "--max-time", str(timeout), "-D",
-           base + ".h", "-o", base + ".b", "--path-as-is"]
-    if method:
-        cmd += ["-X", method]
-    if ctype is not None:
-        cmd += ["-H", "Content-Type: " + ctype]
-    if data is not None:
-        with open(base + ".in", "wb") as f:
-            f.write(data)
-        cmd += ["--data-binary", "@" + base + ".in", "-H", "Expect:"]
-    if cookie is not None:
-        cmd += ["-H", "Cookie: " + cookie]
-    for h in headers:
-        cmd += ["-H", h]
-    r = subprocess.run(cmd + [url], stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=timeout + 30)
-    raw = open(base + ".h", "rb").read() if os.path.exists(base + ".h") \
-        else b""
-    status, hdrs = None, []
-    for blk in [b for b in raw.split(b"\r\n\r\n") if b.strip()]:
-        lines = blk.split(b"\r\n")
-        m = re.match(rb"HTTP/\S+ (\d{3})", lines[0])
-        if not m or int(m.group(1)) == 100:
-            continue
-        status, hdrs = int(m.group(1)), []
-        for ln in lines[1:]:
-            if b":" in ln:
-                k, v = ln.split(b":", 1)
-                hdrs.append((k.decode().strip().lower(),
-                             v.decode("utf-8", "replace").strip()))
-    body = open(base + ".b", "rb").read() if os.path.exists(base + ".b") \
-        else b""
-    for p in (base + ".h", base + ".b", base + ".in"):
-        if os.path.exists(p):
-            os.unlink(p)
-    if status is None:
-        raise TestFailure("curl %s %s failed (exit %d): %s" % (
-            method or "GET", path, r.returncode,
-            r.stderr.decode(errors="replace").strip()[:300]))
-    return Resp(status, hdrs, body, path, method or (
-        "POST" if data is not None else "GET"))
+    return harness.curl(SRV, path, method=method, data=data, ctype=ctype,
+                        cookie=cookie, headers=headers, timeout=timeout)
 
 
-JSON = "application/json"
-
-
-def jbody(obj):
-    return json.dumps(obj).encode()
-
-
-def multipart(fields):
-    """fields: [(name, str)].  Returns (content type, body)."""
-    bnd = "vigilit" + secrets.token_hex(16)
-    out = []
-    for name, value in fields:
-        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\""
-                    "\r\n\r\n" % (bnd, name)).encode() +
-                   value.encode("utf-8") + b"\r\n")
-    out.append(("--%s--\r\n" % bnd).encode())
-    return "multipart/form-data; boundary=" + bnd, b"".join(out)
-
-
-# ---------------------------------------------------------------------------
 # The database (read-only, except test setup)
-
-
-def sql(query):
-    r = subprocess.run(["sqlite3", "-readonly", "-json", "-cmd",
-                        ".timeout 5000", SRV.db, query],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=30)
-    if r.returncode != 0:
-        raise TestFailure("sqlite3 failed: %s" % r.stderr.decode().strip())
-    out = r.stdout.decode().strip()
-    return json.loads(out) if out else []
-
-
-def sql_write(query):
-    r = subprocess.run(["sqlite3", "-cmd", ".timeout 5000", SRV.db, query],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=30)
-    if r.returncode != 0:
-        raise TestFailure("sqlite3 write failed: %s" %
-                          r.stderr.decode().strip())
-
-
-def q(s):
-    return "'" + str(s).replace("'", "''") + "'"
-
-
-def case_row(tid):
-    rows = sql("SELECT * FROM cases WHERE tracking_id = %s" % q(tid))
-    check(len(rows) == 1, "case %s not in the database" % tid)
-    return rows[0]
-
-
-def audit_max():
-    return sql("SELECT coalesce(max(id), 0) AS m FROM audit")[0]["m"]
-
-
-def audit_since(mark, action=None):
-    w = "" if action is None else " AND action = %s" % q(action)
-    return sql("SELECT id, actor, action, case_id, details FROM audit "
-               "WHERE id > %d%s ORDER BY id" % (mark, w))
+DB = Sqlite(lambda: SRV.db)
+sql, sql_write, case_row = DB.sql, DB.write, DB.case_row
+audit_max, audit_since = DB.audit_max, DB.audit_since
 
 
 # ---------------------------------------------------------------------------
@@ -1025,73 +839,21 @@ TESTS = [
 ]
 
 
-def main(argv):
+def serve(binary):
     global SRV
-    if len(argv) != 2:
-        print("usage: %s path/to/vigil" % argv[0], file=sys.stderr)
-        return 2
-    if not os.access(argv[1], os.X_OK):
-        print("%s is not executable" % argv[1], file=sys.stderr)
-        return 2
-    only = os.environ.get("IT_ONLY")
-    passed = failed = 0
-    SRV = Server(argv[1])
-    t0 = time.time()
-    try:
-        try:
-            SRV.start()
-        except Exception as e:      # noqa: BLE001
-            print("FAIL server_start: %s" % e)
-            print("0 passed, 1 failed")
-            SRV.stop()
-            return 1
-        for name in TESTS:
-            t = globals()[name]
-            short = name[5:]
-            if only and not re.search(only, short):
-                continue
-            t1 = time.time()
-            try:
-                t()
-                print("ok   %s" % short)
-                passed += 1
-            except TestFailure as e:
-                print("FAIL %s: %s" % (short, e))
-                failed += 1
-            except Exception as e:  # noqa: BLE001
-                print("FAIL %s: %s: %s" % (short, type(e).__name__, e))
-                if os.environ.get("IT_VERBOSE"):
-                    traceback.print_exc()
-                failed += 1
-            if os.environ.get("IT_VERBOSE"):
-                print("# %s took %.1f s" % (short, time.time() - t1),
-                      file=sys.stderr)
-            sys.stdout.flush()
-    finally:
-        problems = SRV.stop()
-    if problems:
-        print("FAIL server_exit_clean: %s" % " | ".join(problems))
-        failed += 1
-    else:
-        print("ok   server_exit_clean")
-        passed += 1
-    sandbox = os.path.join(SRV.runs, "r")
+    SRV = Server(binary)
+    return SRV
+
+
+def sandbox_cleaned(srv):
+    sandbox = os.path.join(srv.runs, "r")
     leftover = os.listdir(sandbox) if os.path.isdir(sandbox) else []
-    if leftover:
-        print("FAIL sandbox_cleaned: run folders left behind: %s" %
-              leftover[:5])
-        failed += 1
-    else:
-        print("ok   sandbox_cleaned")
-        passed += 1
-    if os.environ.get("IT_KEEP"):
-        print("# kept %s and %s" % (SRV.tmp, SRV.runs), file=sys.stderr)
-    else:
-        SRV.cleanup()
-    sys.stdout.flush()
-    print("# %.1f s" % (time.time() - t0), file=sys.stderr)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return ["run folders left behind: %s" % leftover[:5]] if leftover else []
+
+
+def main(argv):
+    return run_suite(argv, serve, [globals()[n] for n in TESTS],
+                     checks=[("sandbox_cleaned", sandbox_cleaned)])
 
 
 if __name__ == "__main__":
